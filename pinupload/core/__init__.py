@@ -1,0 +1,1 @@
+"""The engine: everything pinupload does, without Qt."""
