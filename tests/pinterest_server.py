@@ -1,0 +1,388 @@
+"""A stand-in for Pinterest's Conversions API: a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+SCHEMA_PATH = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "pinterest-openapi"
+    / "conversion_events.schema.json"
+)
+REQUIRED = ("event_name", "action_source", "event_time", "event_id", "user_data")
+EVENT_KEYS = {
+    *REQUIRED,
+    "app_id",
+    "app_info",
+    "app_name",
+    "app_version",
+    "custom_data",
+    "device_brand",
+    "device_carrier",
+    "device_info",
+    "device_model",
+    "device_type",
+    "event_source_url",
+    "language",
+    "opt_out",
+    "os_version",
+    "partner_name",
+    "wifi",
+}
+HEX64 = re.compile(r"[0-9a-f]{64}")
+PATH = re.compile(r"/v5/ad_accounts/(\d{1,18})/events")
+DAY = 86400
+
+
+@dataclass
+class Call:
+    """One request as the server saw it."""
+
+    at: float
+    account: str | None
+    test: bool
+    status: int
+    events: int
+    rid: str
+
+
+@dataclass
+class Fault:
+    """A failure to answer the next request with, instead of the real answer."""
+
+    kind: str  # "429", "503", "500", "drop", "slow", "422", "drop_after"
+    retry_after: float | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class State:
+    """What the server knows and has seen; guarded by `lock`."""
+
+    accounts: dict[str, set[str]]  # token -> ad account ids it may use
+    calls_per_minute: int
+    test_per_second: int
+    latency: float
+    max_age_days: float
+    partial_status: int
+    schema: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    faults: deque[Fault] = field(default_factory=deque)
+    calls: list[Call] = field(default_factory=list)
+    windows: dict[tuple[str, bool], deque[float]] = field(default_factory=dict)
+    processed: dict[bool, Counter[str]] = field(
+        default_factory=lambda: {True: Counter(), False: Counter()}
+    )
+    received: dict[bool, Counter[str]] = field(
+        default_factory=lambda: {True: Counter(), False: Counter()}
+    )
+    violations: list[str] = field(default_factory=list)
+
+
+def _load_schema(use_schema: bool) -> Any:
+    if not use_schema or not SCHEMA_PATH.exists():
+        return None
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+class PinterestServer:
+    """Answers POST /v5/ad_accounts/{id}/events like Pinterest, and records what came.
+
+    `accounts` maps each accepted token to the ad accounts it may use. Faults queued
+    with `inject` are used up one per request, in order.
+    """
+
+    def __init__(
+        self,
+        accounts: dict[str, set[str]] | None = None,
+        *,
+        calls_per_minute: int = 5000,
+        test_per_second: int = 10,
+        latency: float = 0.0,
+        max_age_days: float = 7,
+        partial_status: int = 422,
+        use_schema: bool = True,
+    ) -> None:
+        self.state = State(
+            accounts=accounts or {"good-token": {"123456"}},
+            calls_per_minute=calls_per_minute,
+            test_per_second=test_per_second,
+            latency=latency,
+            max_age_days=max_age_days,
+            partial_status=partial_status,
+            schema=_load_schema(use_schema),
+        )
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self._httpd = _Server(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL to give PINUPLOAD_API_URL."""
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v5"
+
+    def start(self) -> PinterestServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> PinterestServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def inject(self, kind: str, count: int = 1, **kwargs: Any) -> None:
+        """Answer the next `count` requests with the fault `kind` (see Fault)."""
+        with self.state.lock:
+            self.state.faults.extend(Fault(kind, **kwargs) for _ in range(count))
+
+    def processed(self, test: bool = False) -> Counter[str]:
+        """Event ids Pinterest would have counted, with how often each came."""
+        with self.state.lock:
+            return Counter(self.state.processed[test])
+
+    def received(self, test: bool = False) -> Counter[str]:
+        """Every event id that reached the server, valid or not."""
+        with self.state.lock:
+            return Counter(self.state.received[test])
+
+    def duplicates(self, test: bool = False) -> list[str]:
+        """Event ids processed more than once (what pinupload must never cause)."""
+        return sorted(k for k, n in self.processed(test).items() if n > 1)
+
+    def calls(self) -> list[Call]:
+        with self.state.lock:
+            return list(self.state.calls)
+
+    def violations(self) -> list[str]:
+        """Pinterest's rules the client broke (too many test events in a batch...)."""
+        with self.state.lock:
+            return list(self.state.violations)
+
+    def peak_calls(self, window: float = 60.0, test: bool = False) -> int:
+        """The most calls that arrived within any `window` seconds."""
+        times = sorted(c.at for c in self.calls() if c.test == test)
+        best, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hung up (timeout, kill) is expected here
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state: State
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output quiet
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        rid = uuid.uuid4().hex[:16]
+        parts = urlsplit(self.path)
+        test = parse_qs(parts.query).get("test") == ["true"]
+        match = PATH.fullmatch(parts.path)
+        account = match.group(1) if match else None
+        fault = self._next_fault()
+        if self.state.latency:
+            time.sleep(self.state.latency)
+        if fault and fault.kind == "slow":
+            time.sleep(fault.seconds)
+        if fault and fault.kind == "drop":
+            self._record(account, test, 0, 0, rid)
+            return self._drop()
+        status, payload, headers = self._answer(account, test, body, fault)
+        self._record(account, test, status, len(payload.get("events", [])), rid)
+        if fault and fault.kind == "drop_after":
+            return self._drop()  # processed, but the answer never leaves
+        self._send(status, payload, {"x-pinterest-rid": rid, **headers})
+
+    def _next_fault(self) -> Fault | None:
+        with self.state.lock:
+            return self.state.faults.popleft() if self.state.faults else None
+
+    def _record(self, account: str | None, test: bool, status: int, n: int, rid: str):
+        with self.state.lock:
+            self.state.calls.append(Call(time.time(), account, test, status, n, rid))
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]):
+        data = orjson.dumps(payload)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _answer(
+        self, account: str | None, test: bool, body: bytes, fault: Fault | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if account is None:
+            return 404, {"code": 404, "message": "Not found"}, {}
+        auth_error = self._check_auth(account)
+        if auth_error:
+            return auth_error[0], auth_error[1], {}
+        limited, headers = self._rate(account, test)
+        if limited:
+            return 429, {"code": 8, "message": "Rate limit exceeded"}, headers
+        if fault and fault.kind == "429":
+            wait = fault.retry_after if fault.retry_after is not None else 1
+            headers["Retry-After"] = f"{wait:g}"
+            return 429, {"code": 8, "message": "Rate limit exceeded"}, headers
+        if fault and fault.kind in ("503", "500"):
+            return (
+                int(fault.kind),
+                {"code": 4197, "message": "Try again later"},
+                headers,
+            )
+        try:
+            events = _check_body(orjson.loads(body), self.state.schema)
+        except (ValueError, orjson.JSONDecodeError) as exc:
+            return 400, {"code": 4196, "message": f"Invalid request: {exc}"}, headers
+        status, payload = self._process(events, test, fault)
+        return status, payload, headers
+
+    def _check_auth(self, account: str) -> tuple[int, dict[str, Any]] | None:
+        auth = self.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        allowed = self.state.accounts.get(token or "")
+        if allowed is None:
+            return 401, {"code": 2, "message": "Authentication failed."}
+        if account not in allowed:
+            message = f"Ad account {account} not found or not accessible."
+            return 403, {"code": 29, "message": message}
+        return None
+
+    def _rate(self, account: str, test: bool) -> tuple[bool, dict[str, str]]:
+        """Sliding windows: calls per minute per account, test calls per second."""
+        limit, span = self.state.calls_per_minute, 60.0
+        if test:
+            limit, span = self.state.test_per_second, 1.0
+        now = time.monotonic()
+        with self.state.lock:
+            window = self.state.windows.setdefault((account, test), deque())
+            while window and now - window[0] >= span:
+                window.popleft()
+            limited = len(window) >= limit
+            if not limited:
+                window.append(now)
+            reset = span - (now - window[0]) if window else 0.0
+            remaining = max(0, limit - len(window))
+            if limited:
+                self.state.violations.append(f"rate limit exceeded (test={test})")
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(max(1, round(reset))),
+        }
+        return limited, headers
+
+    def _process(
+        self, events: list[dict[str, Any]], test: bool, fault: Fault | None
+    ) -> tuple[int, dict[str, Any]]:
+        if test and len(events) > 20:
+            with self.state.lock:
+                self.state.violations.append(f"test batch of {len(events)} events")
+            events = events[:20]  # Pinterest processes only the first 20 of a test
+        results = [_event_result(e, self.state.max_age_days) for e in events]
+        if fault and fault.kind == "422":
+            results = [("failed", "Forced failure.", None) for _ in events]
+        ok = [
+            e["event_id"]
+            for e, r in zip(events, results, strict=True)
+            if r[0] == "processed"
+        ]
+        with self.state.lock:
+            self.state.received[test].update(e["event_id"] for e in events)
+            self.state.processed[test].update(ok)
+        details = {
+            "num_events_received": len(events),
+            "num_events_processed": len(ok),
+            "events": [
+                {"status": s, "error_message": err, "warning_message": warn}
+                for s, err, warn in results
+            ],
+        }
+        if len(ok) == len(events) or self.state.partial_status == 200:
+            return 200, details
+        first = next(r[1] for r in results if r[0] == "failed")
+        code = 953 if first == "Given timestamp is in the past" else 4196
+        return 422, {"code": code, "message": first, "details": details}
+
+
+def _check_body(body: Any, schema: Any) -> list[dict[str, Any]]:
+    """Return the events of a well-formed body; raise ValueError as Pinterest's 400."""
+    if not isinstance(body, dict) or set(body) != {"data"}:
+        raise ValueError("the body must be an object with only 'data'")
+    events = body["data"]
+    if not isinstance(events, list) or not 1 <= len(events) <= 1000:
+        raise ValueError("'data' must hold 1 to 1000 events")
+    for i, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise ValueError(f"data[{i}] is not an object")
+        missing = [k for k in REQUIRED if k not in event]
+        unknown = sorted(set(event) - EVENT_KEYS)
+        if missing or unknown:
+            raise ValueError(f"data[{i}]: missing {missing}, unknown {unknown}")
+    if schema is not None:
+        error = next(iter(schema.iter_errors(body)), None)
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path)
+            raise ValueError(f"{where}: {error.message}")
+    return events
+
+
+def _event_result(
+    event: dict[str, Any], max_age_days: float
+) -> tuple[str, str | None, str | None]:
+    emails = event["user_data"].get("em") or []
+    if any(not isinstance(e, str) or not HEX64.fullmatch(e) for e in emails):
+        return "failed", "em must be SHA-256 hashed.", None
+    when = event["event_time"]
+    now = time.time()
+    if not isinstance(when, int) or when > now + 60:
+        return "failed", "Given timestamp is in the future", None
+    if when < now - max_age_days * DAY:
+        return "failed", "Given timestamp is in the past", None
+    warning = None if "external_id" in event["user_data"] else "external_id is missing"
+    return "processed", None, warning
