@@ -235,7 +235,9 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             return self.state.faults.popleft() if self.state.faults else None
 
-    def _record(self, account: str | None, test: bool, status: int, n: int, rid: str):
+    def _record(
+        self, account: str | None, test: bool, status: int, n: int, rid: str
+    ) -> None:
         with self.state.lock:
             self.state.calls.append(Call(time.time(), account, test, status, n, rid))
 
@@ -244,7 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]):
+    def _send(
+        self, status: int, payload: dict[str, Any], headers: dict[str, str]
+    ) -> None:
         data = orjson.dumps(payload)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

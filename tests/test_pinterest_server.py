@@ -38,7 +38,9 @@ def server() -> Iterator[PinterestServer]:
         yield srv
 
 
-def post(server: PinterestServer, body: Any, test: bool = False, **kw: Any):
+def post(
+    server: PinterestServer, body: Any, test: bool = False, **kw: Any
+) -> requests.Response:
     url = f"{server.url}/ad_accounts/123456/events" + ("?test=true" if test else "")
     kw.setdefault("headers", AUTH)
     kw.setdefault("timeout", 5)

@@ -1,0 +1,156 @@
+"""Reading Pinterest's answers: per-event results, errors, and how long to wait."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import requests
+
+
+class ApiError(Exception):
+    """A call that did not get per-event answers; str() is a sentence for the user.
+
+    `maybe_delivered` is True when Pinterest may have recorded the events anyway (the
+    connection broke after the body went out), so they must not be sent again blindly.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        maybe_delivered: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+        self.maybe_delivered = maybe_delivered
+
+
+class AuthError(ApiError):
+    """Pinterest refused the token or the ad account (401, 403): the run must stop."""
+
+
+class CancelledError(ApiError):
+    """The caller cancelled before the batch got an answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventAnswer:
+    """Pinterest's verdict on one event."""
+
+    status: str  # "processed" or "failed"
+    error_message: str | None
+    warning_message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchAnswer:
+    """Pinterest's answer to one call, one EventAnswer per event sent, in order."""
+
+    http_status: int
+    request_id: str | None
+    events: list[EventAnswer]
+
+
+def parse_answer(response: requests.Response, sent: int) -> BatchAnswer:
+    """Return the per-event answers of a 200 or 422; raise ApiError otherwise."""
+    status = response.status_code
+    rid = response.headers.get("x-pinterest-rid")
+    body = _json(response)
+    if status in (200, 422):
+        results = body.get("details") if status == 422 else body
+        events = _events(results, sent)
+        if events is not None:
+            return BatchAnswer(status, rid, events)
+        # Pinterest took the call but its answer names no event: some may be recorded.
+        raise ApiError(
+            "Pinterest's answer could not be read, so whether these rows arrived is "
+            f"unknown {_said(status, body)}.",
+            status=status,
+            request_id=rid,
+            maybe_delivered=True,
+        )
+    raise ApiError(
+        f"Pinterest refused the batch {_said(status, body)}.",
+        status=status,
+        request_id=rid,
+    )
+
+
+def _json(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _said(status: int, body: Mapping[str, Any]) -> str:
+    """Return "(HTTP 400, code 4196): message" from what Pinterest said."""
+    message, code = body.get("message"), body.get("code")
+    said = (
+        f"(HTTP {status}, code {code})" if isinstance(code, int) else f"(HTTP {status})"
+    )
+    if isinstance(message, str) and message:
+        said += f": {message.rstrip('.')}"
+    return said
+
+
+def _events(results: Any, sent: int) -> list[EventAnswer] | None:
+    """Return the per-event answers if they are well formed and one per event."""
+    if not isinstance(results, dict):
+        return None
+    events = results.get("events")
+    if not isinstance(events, list) or len(events) != sent:
+        return None
+    answers = []
+    for item in events:
+        if not isinstance(item, dict) or item.get("status") not in (
+            "processed",
+            "failed",
+        ):
+            return None
+        error, warning = item.get("error_message"), item.get("warning_message")
+        answers.append(EventAnswer(item["status"], _text(error), _text(warning)))
+    return answers
+
+
+def _text(value: Any) -> str | None:
+    """Pinterest leaves a message out, sends null or sends "": all mean none."""
+    return value if isinstance(value, str) and value else None
+
+
+def retry_delay(headers: Mapping[str, str]) -> float | None:
+    """Return the seconds Pinterest asked to wait (Retry-After, X-RateLimit-Reset)."""
+    after = headers.get("Retry-After")
+    if after:
+        seconds = _seconds(after)
+        if seconds is not None:
+            return seconds
+    if headers.get("X-RateLimit-Remaining") == "0":
+        reset = headers.get("X-RateLimit-Reset")
+        if reset:
+            return _seconds(reset)
+    return None
+
+
+def _seconds(value: str) -> float | None:
+    """Seconds from now of a delay, a Unix time or an HTTP date."""
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+    if number > 1e9:  # a Unix time, not a delay
+        return max(0.0, number - time.time())
+    return max(0.0, number)
