@@ -1,0 +1,266 @@
+"""Opening a spreadsheet: the sheet, the header row below any titles, the data rows."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import python_calamine as calamine
+
+from pinupload.core.cells import cell_text, is_blank
+from pinupload.core.csvfile import CsvFile
+from pinupload.core.fields import guess_field
+from pinupload.core.model import SpreadsheetError, Table
+
+logger = logging.getLogger(__name__)
+
+WORKBOOK_TYPES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+TEXT_TYPES = (".csv", ".tsv", ".txt")
+SUPPORTED = WORKBOOK_TYPES + TEXT_TYPES
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_HEADER_SCAN = 30
+_TOTALS = re.compile(
+    r"(grand\s*|sub\s*)?totals?\b.*|sum|summe|gesamt\w*|totale?|total general",
+    re.IGNORECASE,
+)
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class Sheet:
+    """One sheet of a file, with its header found; its rows can be read again."""
+
+    def __init__(
+        self, path: Path, sheet: str | None = None, header_row: int | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.sheet_names: list[str] = []
+        self.sheet: str | None = None
+        self._raw_rows = self._open(sheet)
+        self.header_row, self.headers = self._find_header(header_row)
+        self.width = len(self.headers)
+        self.notes: list[str] = []
+
+    # -- opening -------------------------------------------------------------
+    def _open(self, sheet: str | None) -> Callable[[], Iterator[Sequence[object]]]:
+        path = self.path
+        if not path.exists():
+            raise SpreadsheetError(f"{path} does not exist; check the name and folder.")
+        if path.is_dir():
+            raise SpreadsheetError(f"{path} is a folder, not a spreadsheet.")
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError as exc:
+            raise SpreadsheetError(
+                f"{path.name} cannot be opened: {exc.strerror}."
+            ) from None
+        suffix = path.suffix.lower()
+        if magic in (_ZIP_MAGIC, _OLE_MAGIC) or suffix in WORKBOOK_TYPES:
+            return self._open_workbook(sheet, magic)
+        if suffix in TEXT_TYPES or not suffix:
+            return self._open_text(sheet)
+        raise SpreadsheetError(
+            f"{path.name} is not a spreadsheet pinupload can read; use "
+            + ", ".join(s.lstrip(".") for s in SUPPORTED)
+            + "."
+        )
+
+    def _open_workbook(
+        self, sheet: str | None, magic: bytes
+    ) -> Callable[[], Iterator[Sequence[object]]]:
+        name = self.path.name
+        if magic == _OLE_MAGIC and self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            raise SpreadsheetError(
+                f"{name} is protected with a password; open it in Excel, remove the "
+                "password and save it again."
+            )
+        try:
+            book = calamine.CalamineWorkbook.from_path(str(self.path))
+            metas = [
+                m
+                for m in book.sheets_metadata
+                if m.typ == calamine.SheetTypeEnum.WorkSheet
+            ]
+            self.sheet_names = [m.name for m in metas]
+            if sheet is not None:
+                if sheet not in self.sheet_names:
+                    raise SpreadsheetError(
+                        f'{name} has no sheet named "{sheet}"; its sheets are '
+                        + ", ".join(f'"{s}"' for s in self.sheet_names)
+                        + "."
+                    )
+                chosen = book.get_sheet_by_name(sheet)
+            else:
+                chosen = self._first_with_data(book, metas)
+        except calamine.PasswordError:
+            raise SpreadsheetError(
+                f"{name} is protected with a password; open it in Excel, remove the "
+                "password and save it again."
+            ) from None
+        except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
+            logger.info("calamine could not read %s: %s", name, exc)
+            raise SpreadsheetError(
+                f"{name} is damaged or not really a spreadsheet; open it in your "
+                "spreadsheet program and save it again as .xlsx or .csv."
+            ) from None
+        self.sheet = chosen.name
+        return chosen.iter_rows
+
+    def _first_with_data(
+        self, book: calamine.CalamineWorkbook, metas: list[calamine.SheetMetadata]
+    ) -> calamine.CalamineSheet:
+        fallback = None
+        for meta in metas:
+            candidate = book.get_sheet_by_name(meta.name)
+            fallback = fallback or candidate
+            if (
+                candidate.height > 0
+                and meta.visible == calamine.SheetVisibleEnum.Visible
+            ):
+                return candidate
+        if fallback is None:
+            raise SpreadsheetError(f"{self.path.name} has no sheets.")
+        return fallback
+
+    def _open_text(self, sheet: str | None) -> Callable[[], Iterator[Sequence[object]]]:
+        if sheet is not None:
+            raise SpreadsheetError(
+                f"{self.path.name} is a text file and has no sheets; leave out the "
+                "sheet."
+            )
+        try:
+            text_file = CsvFile(self.path)
+        except OSError as exc:
+            raise SpreadsheetError(
+                f"{self.path.name} cannot be read: {exc.strerror}."
+            ) from None
+        return text_file.rows
+
+    # -- the header ------------------------------------------------------------
+    def _raw(self) -> Iterator[Sequence[object]]:
+        try:
+            yield from self._raw_rows()
+        except (csv.Error, UnicodeDecodeError) as exc:
+            logger.info("text file unreadable: %s", exc)
+            raise SpreadsheetError(
+                f"{self.path.name} is not a readable text spreadsheet; save it again "
+                "from your spreadsheet program as CSV (UTF-8)."
+            ) from None
+
+    def _find_header(self, forced: int | None) -> tuple[int, list[str]]:
+        scanned: list[tuple[int, Sequence[object]]] = []
+        for number, row in enumerate(self._raw(), start=1):
+            if forced is not None and number == forced:
+                return number, self._header_texts(row)
+            if forced is None and any(not is_blank(c) for c in row):
+                scanned.append((number, row))
+                if len(scanned) >= _HEADER_SCAN:
+                    break
+            if forced is not None and number > forced:
+                break
+        if forced is not None:
+            raise SpreadsheetError(
+                f"{self.path.name} has no row {forced}; choose a header row that "
+                "exists."
+            )
+        best = max(scanned, key=lambda item: _header_score(item[1]), default=None)
+        if best is None or _header_score(best[1]) < 2:
+            raise SpreadsheetError(
+                f"{self.path.name} has no header row (a row naming the columns, such "
+                "as Email, Date, Total); add one above the data."
+            )
+        return best[0], self._header_texts(best[1])
+
+    @staticmethod
+    def _header_texts(row: Sequence[object]) -> list[str]:
+        texts = [cell_text(c).strip() for c in row]
+        while texts and not texts[-1]:
+            texts.pop()
+        seen: dict[str, int] = {}
+        headers = []
+        for i, text in enumerate(texts):
+            text = text or f"Column {column_letter(i)}"
+            if text in seen:
+                seen[text] += 1
+                text = f"{text} ({seen[text]})"
+            else:
+                seen[text] = 1
+            headers.append(text)
+        return headers
+
+    # -- the data ------------------------------------------------------------
+    def data_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+        """Yield (spreadsheet row number, cells) for every data row under the header.
+
+        Empty rows are skipped and a totals line at the bottom is left out; both
+        are told in `notes` once the iteration ends.
+        """
+        self.notes = []
+        empty = 0
+        pending: tuple[int, Sequence[object]] | None = None
+        for number, row in enumerate(self._raw(), start=1):
+            if number <= self.header_row:
+                continue
+            if all(is_blank(c) for c in row):
+                empty += 1
+                continue
+            if pending is not None:
+                yield pending
+            pending = (number, row)
+        if pending is not None:
+            if _is_totals(pending[1]):
+                self.notes.append(
+                    f"Row {pending[0]} looks like a totals line and was left out."
+                )
+            else:
+                yield pending
+        if empty:
+            self.notes.append(f"{empty} empty row{'s' * (empty != 1)} skipped.")
+
+    def read(self, progress: Callable[[int], None] | None = None) -> Table:
+        """Return the whole sheet as a Table (rows kept as tuples)."""
+        rows: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        for number, row in self.data_rows():
+            rows.append(tuple(row))
+            numbers.append(number)
+            if progress is not None and len(rows) % 10000 == 0:
+                progress(len(rows))
+        return Table(
+            path=self.path,
+            sheet=self.sheet,
+            sheet_names=self.sheet_names,
+            header_row=self.header_row,
+            headers=self.headers,
+            rows=rows,
+            row_numbers=numbers,
+            notes=list(self.notes),
+        )
+
+
+def _header_score(row: Sequence[object]) -> float:
+    texts = [c for c in row if isinstance(c, str) and c.strip()]
+    known = sum(1 for c in texts if guess_field(c))
+    numbers = sum(1 for c in row if not isinstance(c, str) and not is_blank(c))
+    return len(texts) + 3 * known - 2 * numbers
+
+
+def _is_totals(row: Sequence[object]) -> bool:
+    texts = [cell_text(c).strip() for c in row if not is_blank(c)]
+    if any("@" in t for t in texts):
+        return False
+    return any(_TOTALS.fullmatch(t) for t in texts if not t[:1].isdigit())
