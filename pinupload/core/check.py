@@ -254,7 +254,7 @@ def _duplicate(
     return Problem(
         number, column, name, ERROR,
         f"{where}: repeats the sale in row {first} ({why}); it is sent once. "
-        "Remove the repeated row if it is a mistake",
+        "Remove the repeated row if it is a mistake.",
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pinupload.core import money, times
 from pinupload.core.cells import CellDroppedError, CellError, cell_text, is_blank, quote
-from pinupload.core.fieldrules import KNOWN_EVENT_NAMES, USER_DATA_RULES
+from pinupload.core.fieldrules import KNOWN_EVENT_NAMES, rules_for
 from pinupload.core.model import ERROR, WARNING, Options, Problem
 from pinupload.core.normalize import country_code, is_hashed, sha256_hex, text_of
 
@@ -71,9 +71,10 @@ class Converter:
         self._country = self._check_country(options.default_country)
         self._currency = self._check_currency(options.currency)
         self._event_name = (options.event_name or "checkout").strip().lower()
+        self._rules = rules_for(self._orders)
         self._ud = [
-            (name, self._col[name], USER_DATA_RULES[name])
-            for name in USER_DATA_RULES
+            (name, self._col[name], self._rules[name])
+            for name in self._rules
             if name in self._col and name != "country"
         ]
         self._caches: dict[str, dict[Any, Any]] = {name: {} for name in self._col}
@@ -180,7 +181,7 @@ class Converter:
 
     def _user_value(self, name: str, raw: object, country: str) -> tuple[Any, ...]:
         """Return (sent value or None, normalized, message or "", severity)."""
-        rule = USER_DATA_RULES[name]
+        rule = self._rules[name]
         key = (raw, country) if rule.needs_country else raw
         cache = self._caches[name]
         hit = cache.get(key)

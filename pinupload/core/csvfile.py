@@ -13,6 +13,10 @@ _SAMPLE = 64 * 1024
 _CHUNK = 1024 * 1024
 
 
+class BinaryFileError(ValueError):
+    """The file is not text."""
+
+
 def detect_encoding(path: Path) -> str:
     """Return the codec name of a text file: UTF-8 (BOM or not), UTF-16 or cp1252."""
     with path.open("rb") as handle:
@@ -26,6 +30,8 @@ def detect_encoding(path: Path) -> str:
             return "utf-16-le"
         if head and head[0::2].count(0) > len(head) // 4:
             return "utf-16-be"
+        if b"\x00" in head:
+            raise BinaryFileError(f"{path.name} holds binary data")
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
         try:

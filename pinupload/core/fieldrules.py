@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pinupload.core import normalize as nz
-from pinupload.core.cells import CellDroppedError, cell_text, quote
+from pinupload.core.cells import CellDroppedError, CellError, cell_text, quote
 from pinupload.core.phones import phone
+from pinupload.core.times import parse_datetime
 
 # A rule takes (cell, row's country) and returns (normalized text, repair note).
 Rule = Callable[[object, str], tuple[str, str | None]]
@@ -53,12 +54,29 @@ def _user_agent(value: object, country: str) -> tuple[str, str | None]:
     return cell_text(value).strip(), None
 
 
+def birth_date_rule(order: str) -> Rule:
+    """Return the rule for dates of birth written in the column's day-month order."""
+
+    def rule(value: object, country: str) -> tuple[str, str | None]:
+        try:
+            moment, _ = parse_datetime(value, order)
+        except CellError:
+            raise CellDroppedError(
+                f"{quote(value)} is not a date of birth pinupload can read; it is "
+                "left out"
+            ) from None
+        return moment.strftime("%Y%m%d"), None
+
+    return rule
+
+
 USER_DATA_RULES: dict[str, UserDataRule] = {
     "email": UserDataRule("em", True, _plain(nz.email)),
     "phone": UserDataRule("ph", True, _phone, needs_country=True),
     "first_name": UserDataRule("fn", True, _plain(nz.lower)),
     "last_name": UserDataRule("ln", True, _plain(nz.lower)),
     "gender": UserDataRule("ge", True, _plain(nz.gender)),
+    "date_of_birth": UserDataRule("db", True, birth_date_rule("MDY")),
     "city": UserDataRule("ct", True, _plain(nz.city)),
     "state": UserDataRule("st", True, _state, needs_country=True),
     "zip": UserDataRule("zp", True, _zip, needs_country=True),
@@ -68,6 +86,18 @@ USER_DATA_RULES: dict[str, UserDataRule] = {
     "ip_address": UserDataRule("client_ip_address", False, _plain(nz.ip_address)),
     "user_agent": UserDataRule("client_user_agent", False, _user_agent),
 }
+
+
+def rules_for(orders: dict[str, str]) -> dict[str, UserDataRule]:
+    """Return the user-data rules with date columns read in their decided order."""
+    rules = dict(USER_DATA_RULES)
+    order = orders.get("date_of_birth")
+    if order:
+        rules["date_of_birth"] = replace(
+            rules["date_of_birth"], rule=birth_date_rule(order)
+        )
+    return rules
+
 
 KNOWN_EVENT_NAMES = frozenset(
     {

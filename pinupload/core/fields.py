@@ -63,7 +63,7 @@ FIELDS: tuple[Field, ...] = (
        "date", "timestamp", "sale date", "purchase date", "order date",
        "transaction date", "date time", "datetime", "created", "created at",
        "conversion time", "conversion date", "event date", "sale time",
-       "order time", "purchase time", "transaction time"),
+       "order time", "purchase time", "transaction time", "when", "date/time"),
     _f("event_name", "Event name", "event", "checkout, lead, signup, ...",
        "event", "event type", "conversion type", "conversion event"),
     _f("event_id", "Event id", "event", "your own de-duplication id",

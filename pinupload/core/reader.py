@@ -11,7 +11,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from pinupload.core.cells import cell_text, is_blank
-from pinupload.core.csvfile import CsvFile
+from pinupload.core.csvfile import BinaryFileError, CsvFile
 from pinupload.core.fields import guess_field
 from pinupload.core.model import SpreadsheetError, Table
 
@@ -148,6 +148,11 @@ class Sheet:
             raise SpreadsheetError(
                 f"{self.path.name} cannot be read: {exc.strerror}."
             ) from None
+        except BinaryFileError:
+            raise SpreadsheetError(
+                f"{self.path.name} is not a readable text spreadsheet; save it again "
+                "from your spreadsheet program as CSV (UTF-8)."
+            ) from None
         return text_file.rows
 
     # -- the header ------------------------------------------------------------
@@ -252,8 +257,15 @@ class Sheet:
         )
 
 
+_VALUE_LIKE = re.compile(r"[\d\s.,:/\-+$€£%()]+|.*@.*")
+
+
 def _header_score(row: Sequence[object]) -> float:
-    texts = [c for c in row if isinstance(c, str) and c.strip()]
+    texts = [
+        c
+        for c in row
+        if isinstance(c, str) and c.strip() and not _VALUE_LIKE.fullmatch(c)
+    ]
     known = sum(1 for c in texts if guess_field(c))
     numbers = sum(1 for c in row if not isinstance(c, str) and not is_blank(c))
     return len(texts) + 3 * known - 2 * numbers

@@ -48,7 +48,9 @@ def write_template(path: Path, today: dt.date | None = None) -> Path:
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
     for offset, row in enumerate(_ROWS):
-        when = dt.datetime.combine(today - dt.timedelta(days=1 + offset), dt.time(14, 5))
+        when = dt.datetime.combine(
+            today - dt.timedelta(days=1 + offset), dt.time(14, 5)
+        )
         sheet.append((row[0], when, *row[1:]))
         sheet.cell(row=sheet.max_row, column=2).number_format = "yyyy-mm-dd hh:mm"
         sheet.cell(row=sheet.max_row, column=9).number_format = "@"
