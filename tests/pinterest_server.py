@@ -226,7 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._record(account, test, 0, 0, rid)
             return self._drop()
         status, payload, headers = self._answer(account, test, body, fault)
-        self._record(account, test, status, len(payload.get("events", [])), rid)
+        answered = payload.get("details", payload).get("events", [])
+        self._record(account, test, status, len(answered), rid)
         if fault and fault.kind == "drop_after":
             return self._drop()  # processed, but the answer never leaves
         self._send(status, payload, {"x-pinterest-rid": rid, **headers})

@@ -52,6 +52,7 @@ class UploadSummary:
     warnings: int = 0
     cancelled: bool = False
     fatal: str | None = None
+    fatal_status: int | None = None  # 401 or 403 when the token or account was refused
 
     def as_dict(self) -> dict[str, object]:
         """Return the counts as `send --json` spells them."""
