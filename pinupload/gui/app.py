@@ -1,0 +1,130 @@
+"""Starting the window: the application, its icon, logging and a crash handler."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pinupload import APP_ID, APP_NAME, __version__, paths
+
+logger = logging.getLogger(__name__)
+
+LOG_FILE = "pinupload.log"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+# The GUI thread waits this long at most for the interpreter lock held by a
+# worker; the default 5 ms made each repaint wait many times over.
+SWITCH_INTERVAL = 0.001
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the log folder (and the terminal, if any)."""
+    path = paths.log_dir() / LOG_FILE
+    root = logging.getLogger()
+    if any(getattr(h, "pinupload", False) for h in root.handlers):
+        return path
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.pinupload = True  # type: ignore[attr-defined]
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+        )
+    )
+    root.addHandler(handler)
+    if sys.stderr is not None and sys.stderr.isatty():
+        console = logging.StreamHandler()
+        console.setLevel(logging.WARNING)
+        root.addHandler(console)
+    root.setLevel(logging.INFO)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    return path
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = paths.resource(f"icons/pinupload-{size}.png")
+        if png.exists():
+            icon.addFile(str(png))
+    return icon
+
+
+def crash_text(log: Path) -> str:
+    return (
+        "pinupload ran into a problem it did not expect. What you were doing may "
+        "not have finished; nothing already sent is lost, and the record of sent "
+        f"events is safe.\n\nThe details are in the log:\n{log}\n\nIf this happens "
+        "again, please send that file to whoever supports pinupload for you."
+    )
+
+
+def install_excepthook(log: Path) -> None:
+    """Log any uncaught exception and tell the user where the log is."""
+
+    def hook(
+        kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        logger.critical(
+            "Unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb))
+        )
+        app = QApplication.instance()
+        if app is not None and threading.current_thread() is threading.main_thread():
+            QMessageBox.critical(None, "pinupload: unexpected problem", crash_text(log))
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        logger.critical(
+            "Unexpected error in a thread\n%s",
+            "".join(
+                traceback.format_exception(
+                    args.exc_type, args.exc_value, args.exc_traceback
+                )
+            ),
+        )
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+def make_app(argv: list[str]) -> QApplication:
+    """Return the QApplication (made once), named and with its icon."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the window (with the file in `argv`, if any); return the exit status."""
+    log = setup_logging()
+    install_excepthook(log)
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    app = make_app(argv)
+    from pinupload.gui.main_window import MainWindow
+
+    logger.info("pinupload %s starting", __version__)
+    window = MainWindow()
+    window.show()
+    files = [a for a in argv if not a.startswith("-")]
+    if files:
+        QTimer.singleShot(0, lambda: window.open_file(Path(files[0])))
+    status = app.exec()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    return int(status)

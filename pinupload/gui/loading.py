@@ -1,0 +1,114 @@
+"""Reading and checking a file on a pool thread, in steps the window can show early."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pinupload.core import check
+from pinupload.core.check import CheckResult, decide_orders, resolve_mapping
+from pinupload.core.convert import Converter, OptionError
+from pinupload.core.fields import auto_map
+from pinupload.core.model import Options, Table
+from pinupload.core.profiles import find_profile
+from pinupload.core.reader import Sheet
+from pinupload.gui.rowstate import RowState, build_state
+from pinupload.gui.workers import Job
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 500  # shown while the rest of the file is still being read
+READ_STEP = 20_000
+
+
+@dataclass
+class Loaded:
+    """A file read and, when its mapping allows, checked."""
+
+    table: Table
+    options: Options
+    state: RowState
+    guess: dict[str, str]  # the mapping the panel shows (field -> header)
+    mapping_error: str | None = None  # why the rows could not be checked
+    notes: list[str] = field(default_factory=list)
+
+
+def guess_mapping(headers: Sequence[str], options: Options) -> dict[str, str]:
+    """Return the mapping to show: the checked one, else a profile or a guess."""
+    try:
+        return resolve_mapping(headers, options)
+    except OptionError:
+        return find_profile(headers) or auto_map(headers)
+
+
+def read_table(path: Path, options: Options, job: Job) -> Table:
+    """Read the sheet, emitting the first rows early (step_reported) and progress."""
+    sheet = Sheet(Path(path), options.sheet, options.header_row)
+    rows: list[tuple[object, ...]] = []
+    numbers: list[int] = []
+    table = Table(
+        sheet.path, sheet.sheet, sheet.sheet_names, sheet.header_row,
+        sheet.headers, rows, numbers,
+    )  # fmt: skip
+    for number, cells in sheet.data_rows():
+        rows.append(tuple(cells))
+        numbers.append(number)
+        count = len(rows)
+        if count == PREVIEW_ROWS:
+            job.step_reported.emit(replace(table, rows=rows[:], row_numbers=numbers[:]))
+        if count % READ_STEP == 0:
+            job.check_cancel()
+            job.report_progress(count, 0)
+    if len(rows) < PREVIEW_ROWS:
+        job.step_reported.emit(replace(table, rows=rows[:], row_numbers=numbers[:]))
+    table.notes = list(sheet.notes)
+    logger.info("Read %s: %d rows", sheet.path.name, len(rows))
+    return table
+
+
+def check_table(table: Table, options: Options, job: Job | None = None) -> CheckResult:
+    """Check rows already read with `options`, as check_file would.
+
+    Raises OptionError when the mapping or an option is not usable, Cancelled.
+    """
+    # TODO: the engine has no public "check an already read table"; this mirrors
+    # check_file's keep_rows branch and uses its private loop, so a new mapping
+    # does not mean reading the file again.
+    mapping = resolve_mapping(table.headers, options)
+    orders, notes = decide_orders(table.rows, table.headers, mapping, options)
+    converter = Converter(table.headers, mapping, options, orders)
+    result = CheckResult(table, mapping, converter, notes=notes)
+    total = len(table.rows)
+
+    def progress(done: int, _total: int) -> None:
+        if job is not None:
+            job.check_cancel()
+            job.report_progress(done, total)
+
+    check._run(
+        result, zip(table.row_numbers, table.rows, strict=True), progress, None, True
+    )
+    result.notes = list(table.notes) + result.notes
+    logger.info("Checked %d rows: %d valid", result.rows, result.valid)
+    return result
+
+
+def check_loaded(table: Table, options: Options, job: Job | None = None) -> Loaded:
+    """Return the table checked with `options`, or unchecked with the reason."""
+    guess = guess_mapping(table.headers, options)
+    try:
+        result: CheckResult | None = check_table(table, options, job)
+        error = None
+    except OptionError as exc:
+        result, error = None, str(exc)
+    state = build_state(table, result)
+    notes = result.notes if result is not None else list(table.notes)
+    return Loaded(table, options, state, guess, error, notes)
+
+
+def load_file(path: Path, options: Options, job: Job) -> Loaded:
+    """Read and check a file (the body of the window's loading job)."""
+    table = read_table(path, options, job)
+    return check_loaded(table, options, job)

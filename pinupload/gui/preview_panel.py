@@ -1,0 +1,195 @@
+"""The preview: filter, search, the table of rows, a summary line and row details."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pinupload.gui.details_pane import DetailsPane
+from pinupload.gui.rowfilter import ALL, FILTERS, View
+from pinupload.gui.rowmodel import RowTableModel
+from pinupload.gui.rowstate import RowState, Summary
+
+logger = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 300
+
+
+def summary_text(summary: Summary, checked: bool) -> str:
+    """Return the summary line: counts, then match readiness."""
+    if not checked:
+        return f"{summary.rows:,} rows, not checked yet"
+    text = (
+        f"{summary.rows:,} rows · {summary.ready:,} ready · {summary.invalid:,} "
+        f"not sendable · {summary.already_sent:,} already sent · "
+        f"{summary.warnings:,} warnings"
+    )
+    if summary.match:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in summary.match.items())
+        text += f"<br>Match readiness (ready rows with): {shares}"
+    return text
+
+
+class PreviewPanel(QWidget):
+    """The rows of the file as pinupload sees them.
+
+    Signals: view_changed(View).
+    """
+
+    view_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RowTableModel()
+        self.filter_combo = QComboBox()
+        for kind, text in FILTERS:
+            self.filter_combo.addItem(text, kind)
+        self.filter_combo.activated.connect(self._on_filter_combo_activated)
+        self.search_edit = QLineEdit(placeholderText="Search every column…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._emit_view)
+        self.summary_label = QLabel(wordWrap=True)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.table = self._make_table()
+        self.details = DetailsPane()
+        self._sort: tuple[int | None, bool] = (None, False)
+        self._layout()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        header = table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._on_header_section_clicked)
+        header.setDefaultSectionSize(140)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        vertical = table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.selectionModel().selectionChanged.connect(
+            self._on_table_selection_changed
+        )
+        return table
+
+    def _layout(self) -> None:
+        show = QLabel("&Show:")
+        show.setBuddy(self.filter_combo)
+        find = QLabel("Searc&h:")
+        find.setBuddy(self.search_edit)
+        bar = QHBoxLayout()
+        bar.addWidget(show)
+        bar.addWidget(self.filter_combo)
+        bar.addSpacing(12)
+        bar.addWidget(find)
+        bar.addWidget(self.search_edit, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary_label)
+
+    # -- what the window drives ----------------------------------------------
+    def view(self) -> View:
+        column, descending = self._sort
+        return View(
+            self.filter_combo.currentData() or ALL,
+            self.search_edit.text(),
+            column,
+            descending,
+        )
+
+    def set_state(self, state: RowState | None, order: list[int] | None = None) -> None:
+        self.model.set_state(state, order)
+        self.details.show_nothing()
+        self.show_summary()
+
+    def set_order(self, order: list[int]) -> None:
+        self.model.set_order(order)
+        self.details.show_nothing()
+
+    def reset_view(self) -> None:
+        self.filter_combo.setCurrentIndex(0)
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self._sort = (None, False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def set_filter(self, kind: str) -> None:
+        self.filter_combo.setCurrentIndex(self.filter_combo.findData(kind))
+        self._emit_view()
+
+    def show_summary(self) -> None:
+        state = self.model.state
+        if state is None:
+            self.summary_label.clear()
+            return
+        self.summary_label.setText(summary_text(state.summary, state.check is not None))
+
+    def refresh_status(self) -> None:
+        self.model.refresh_status()
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._show_details(rows[0])
+
+    def _show_details(self, index: QModelIndex) -> None:
+        state = self.model.state
+        if state is not None and index.isValid():
+            self.details.show_row(state, self.model.source_row(index.row()))
+
+    # -- slots ---------------------------------------------------------------
+    @Slot()
+    def _emit_view(self) -> None:
+        self.view_changed.emit(self.view())
+
+    @Slot(int)
+    def _on_filter_combo_activated(self, _index: int) -> None:
+        self._emit_view()
+
+    @Slot(str)
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    @Slot(int)
+    def _on_header_section_clicked(self, section: int) -> None:
+        column, descending = self._sort
+        descending = not descending if column == section else False
+        self._sort = (section, descending)
+        order = (
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.table.horizontalHeader().setSortIndicator(section, order)
+        self._emit_view()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(
+        self, selected: QItemSelection, _old: QItemSelection
+    ) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self._show_details(indexes[0])

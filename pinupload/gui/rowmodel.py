@@ -1,0 +1,179 @@
+"""The preview's table model: the file's columns, then Status and Pinterest's answer.
+
+The view asks for every role of every visible cell; answering them all in one
+multiData call instead of one data call per role cuts a repaint's Python calls
+about sevenfold, which keeps the window smooth while a worker thread is busy.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from pinupload.core.cells import cell_text
+from pinupload.core.model import ERROR, WARNING
+from pinupload.gui.rowstate import OK, RowState
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible parent of every row
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+SOURCE_ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the data-row index
+SEVERITY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
+WARNING_BRUSH = QBrush(QColor("#fbe3a6"))
+OK_BRUSH = QBrush(QColor("#cdebd3"))
+TEXT_BRUSH = QBrush(QColor("#1b1b1b"))  # dark on the light marks in any theme
+_BRUSHES = {ERROR: ERROR_BRUSH, WARNING: WARNING_BRUSH, OK: OK_BRUSH}
+
+# WORKAROUND(no upstream report found; seen with PySide6 6.12 on Python 3.11):
+# QModelRoleData.setData drops one reference to None on every call, which
+# crashes the interpreter once None's count runs out. Each call is balanced
+# with one reference taken here (harmless where None is immortal, 3.12+).
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_NONE = ctypes.py_object(None)
+
+
+class RowTableModel(QAbstractTableModel):
+    """Shows the rows of a RowState in the order of a list of data-row indices."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._state: RowState | None = None
+        self._order: list[int] = []
+        self._headers: list[str] = []
+
+    # -- changes -------------------------------------------------------------
+    def set_state(self, state: RowState | None, order: list[int] | None = None) -> None:
+        self.beginResetModel()
+        self._state = state
+        self._headers = list(state.table.headers) if state else []
+        self._order = (
+            order if order is not None else list(range(state.rows if state else 0))
+        )
+        self.endResetModel()
+
+    def set_order(self, order: list[int]) -> None:
+        self.beginResetModel()
+        self._order = order
+        self.endResetModel()
+
+    def refresh_status(self) -> None:
+        """Tell the view that Status and answers changed (it repaints what shows)."""
+        if self._order:
+            width = len(self._headers)
+            self.dataChanged.emit(
+                self.index(0, width), self.index(len(self._order) - 1, width + 1)
+            )
+
+    @property
+    def state(self) -> RowState | None:
+        return self._state
+
+    @property
+    def status_column(self) -> int:
+        return len(self._headers)
+
+    def source_row(self, row: int) -> int:
+        return self._order[row]
+
+    def view_row(self, source: int) -> int | None:
+        """Return where a data row shows, or None (filtered out); linear time."""
+        try:
+            return self._order.index(source)
+        except ValueError:
+            return None
+
+    # -- Qt's model interface --------------------------------------------------
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() or self._state is None else len(self._headers) + 2
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY
+    ) -> Any:
+        if role != DISPLAY:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            if self._state is None or section >= len(self._order):
+                return None
+            return str(self._state.table.row_numbers[self._order[section]])
+        width = len(self._headers)
+        if section < width:
+            return self._headers[section]
+        return "Status" if section == width else "Pinterest's answer"
+
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid() or self._state is None:
+            return None
+        return self._value(index.row(), index.column(), int(role))
+
+    def multiData(
+        self, index: AnyIndex, span: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        if not index.isValid() or self._state is None:
+            return
+        row, column = index.row(), index.column()
+        for item in span:  # type: ignore[union-attr]
+            value = self._value(row, column, item.role())
+            if value is not None:
+                item.setData(value)
+                _incref(_NONE)
+
+    def _value(self, row: int, column: int, role: int) -> Any:
+        state = self._state
+        if state is None or row >= len(self._order):
+            return None
+        source = self._order[row]
+        width = len(self._headers)
+        if role == SOURCE_ROW_ROLE:
+            return source
+        if column >= width:
+            return self._extra_value(state, source, column - width, role)
+        if role == DISPLAY:
+            cells = state.table.rows[source]
+            return cell_text(cells[column]) if column < len(cells) else ""
+        if role in (BACKGROUND, TOOLTIP, FOREGROUND, SEVERITY_ROLE) and state.problems:
+            mark = state.cell_marks(source).get(self._headers[column])
+            if mark is None:
+                return None
+            if role == BACKGROUND:
+                return _BRUSHES[mark[0]]
+            if role == FOREGROUND:
+                return TEXT_BRUSH
+            return mark[1] if role == TOOLTIP else mark[0]
+        return None
+
+    def _extra_value(self, state: RowState, source: int, which: int, role: int) -> Any:
+        if which == 1:
+            text = state.answer(source)
+            if role in (DISPLAY, TOOLTIP):
+                return text or None
+            return None
+        text, severity = state.status(source)
+        if role == DISPLAY:
+            return text
+        if role == SEVERITY_ROLE:
+            return severity
+        if role == BACKGROUND:
+            return _BRUSHES.get(severity)
+        if role == FOREGROUND and severity:
+            return TEXT_BRUSH
+        if role == TOOLTIP:
+            return "\n".join(state.row_messages(source)) or None
+        return None

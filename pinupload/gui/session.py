@@ -1,0 +1,178 @@
+"""The open file and the work on it: loading, re-checking, ledger state, filtering.
+
+One job of each kind at a time: a newer request cancels the older job, whose
+answer is then ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from pinupload.core.ledger import Ledger
+from pinupload.core.model import Options
+from pinupload.core.results import PROCESSED, UNCONFIRMED
+from pinupload.gui.loading import Loaded, check_loaded, load_file
+from pinupload.gui.rowfilter import View, select_rows
+from pinupload.gui.rowstate import Summary, summarize
+from pinupload.gui.workers import Job
+
+logger = logging.getLogger(__name__)
+
+
+Marks = tuple[set[int], set[int], Summary]
+
+
+def ledger_marks(loaded: Loaded, account_id: str | None) -> Marks:
+    """Return the rows already sent to the account, those unconfirmed, the summary."""
+    check = loaded.state.check
+    if check is None or account_id is None:
+        return set(), set(), summarize(replace(loaded.state, already_sent=set()))
+    with Ledger.open() as ledger:
+        states = ledger.event_states(account_id, (e for e in check.event_ids if e))
+    sent, unsure = set(), set()
+    if states:
+        for index, event_id in enumerate(check.event_ids):
+            state = states.get(event_id or "")
+            if state == PROCESSED:
+                sent.add(index)
+            elif state == UNCONFIRMED:
+                unsure.add(index)
+    return sent, unsure, summarize(replace(loaded.state, already_sent=sent))
+
+
+class FileSession(QObject):
+    """Owns the loaded file and the jobs that read, check and filter it.
+
+    Signals: preview_ready(Table), file_loaded(Loaded), file_failed(str),
+    order_ready(list), marks_ready(), busy_changed(str), progress_changed(int,
+    int), idle().
+    """
+
+    preview_ready = Signal(object)
+    file_loaded = Signal(object)
+    file_failed = Signal(str)
+    order_ready = Signal(list)
+    marks_ready = Signal()
+    busy_changed = Signal(str)
+    progress_changed = Signal(int, int)
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loaded: Loaded | None = None
+        self.path: Path | None = None
+        self.account_id: str | None = None
+        self._jobs: dict[str, Job] = {}
+
+    # -- jobs ------------------------------------------------------------------
+    def _start(self, kind: str, job: Job, text: str) -> Job:
+        old = self._jobs.get(kind)
+        if old is not None:
+            old.cancel()
+        self._jobs[kind] = job
+        job.progress_changed.connect(self.progress_changed)
+        job.job_failed.connect(lambda message: self._on_job_failed(job, message))
+        job.job_cancelled.connect(lambda: self._end(job))
+        self.busy_changed.emit(text)
+        job.start()
+        return job
+
+    def _current(self, job: Job) -> bool:
+        return self._jobs.get(job.name) is job
+
+    def _end(self, job: Job) -> None:
+        if self._current(job):
+            del self._jobs[job.name]
+        if not self._jobs:
+            self.idle.emit()
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def cancel(self) -> None:
+        for job in list(self._jobs.values()):
+            job.cancel()
+
+    @Slot()
+    def _on_job_failed(self, job: Job, message: str) -> None:
+        current = self._current(job)
+        self._end(job)
+        if current:
+            self.file_failed.emit(message)
+
+    # -- what the window asks for --------------------------------------------
+    def open(self, path: Path, options: Options) -> None:
+        """Read and check a file; the first rows come early through preview_ready."""
+        self.path = Path(path)
+        self._jobs.pop("check", None)
+        job = Job("load", lambda j: load_file(self.path or path, options, j))
+        job.step_reported.connect(lambda table: self._on_preview(job, table))
+        job.job_finished.connect(lambda loaded: self._on_loaded(job, loaded))
+        self._start("load", job, f"Reading {self.path.name}…")
+
+    def recheck(self, options: Options) -> None:
+        """Check the rows again with a new mapping or new settings."""
+        if self.loaded is None:
+            return
+        table = self.loaded.table
+        job = Job("check", lambda j: check_loaded(table, options, j))
+        job.job_finished.connect(lambda loaded: self._on_loaded(job, loaded))
+        self._start("check", job, "Checking the rows…")
+
+    def refresh_marks(self, account_id: str | None) -> None:
+        """Look up which rows went to the account before (for the summary line)."""
+        self.account_id = account_id
+        loaded = self.loaded
+        if loaded is None or loaded.state.check is None:
+            return
+        job = Job("marks", lambda _j: ledger_marks(loaded, account_id))
+        job.job_finished.connect(lambda marks: self._on_marks(job, loaded, marks))
+        self._start("marks", job, "Looking up rows sent before…")
+
+    def select(self, view: View) -> None:
+        """Work out the rows to show for `view`; order_ready brings them."""
+        if self.loaded is None:
+            return
+        state = self.loaded.state
+        job = Job("select", lambda j: select_rows(state, view, j.check_cancel))
+        job.job_finished.connect(lambda order: self._on_order(job, order))
+        self._start("select", job, "Sorting and filtering…")
+
+    def options(self) -> Options:
+        return self.loaded.options if self.loaded else Options()
+
+    def with_options(self, **changes: object) -> Options:
+        return replace(self.options(), **changes)  # type: ignore[arg-type]
+
+    # -- answers -------------------------------------------------------------
+    def _on_preview(self, job: Job, table: object) -> None:
+        if self._current(job):
+            self.preview_ready.emit(table)
+
+    def _on_loaded(self, job: Job, loaded: Loaded) -> None:
+        current = self._current(job)
+        self._end(job)
+        if not current:
+            return
+        self.loaded = loaded
+        self.file_loaded.emit(loaded)
+        if self.account_id is not None and loaded.state.check is not None:
+            self.refresh_marks(self.account_id)
+
+    def _on_marks(self, job: Job, loaded: Loaded, marks: Marks) -> None:
+        current = self._current(job)
+        self._end(job)
+        if current and loaded is self.loaded:
+            state = loaded.state
+            state.already_sent, state.unconfirmed, state.summary = marks
+            self.marks_ready.emit()
+
+    def _on_order(self, job: Job, order: list[int]) -> None:
+        current = self._current(job)
+        self._end(job)
+        if current:
+            self.order_ready.emit(order)

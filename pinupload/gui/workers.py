@@ -1,0 +1,108 @@
+"""The one way work leaves the GUI thread: a Job run on Qt's thread pool.
+
+A Job wraps a plain function. The function runs on a pool thread and talks back
+only through the Job's signals, which Qt delivers to the GUI thread; it never
+touches a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from pinupload import paths
+from pinupload.core.answers import ApiError
+from pinupload.core.convert import OptionError
+from pinupload.core.credentials import KeyringUnavailable
+from pinupload.core.ledger import LedgerBusy
+from pinupload.core.model import SpreadsheetError
+
+logger = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """A failure the window explains itself; str() is a sentence for the user."""
+
+
+# Failures whose message is already a sentence for the user.
+EXPECTED = (
+    SpreadsheetError, OptionError, ApiError, KeyringUnavailable, LedgerBusy, UserError,
+)  # fmt: skip
+PROGRESS_EVERY = 0.1  # seconds; more often only costs the GUI thread time
+
+
+class Cancelled(Exception):  # noqa: N818 (reads as what happened)
+    """Raised inside a job's function when its cancel flag is set."""
+
+
+def unexpected_message() -> str:
+    """Return the plain-words text shown when something failed for no known reason."""
+    return (
+        "Something went wrong that pinupload did not expect. Nothing was lost; "
+        f"the details are in the log in {paths.log_dir()}."
+    )
+
+
+class Job(QObject):
+    """Runs `fn(job)` on the thread pool.
+
+    Signals: progress_changed(done, total), step_reported(object),
+    job_finished(result), job_failed(message), job_cancelled().
+    """
+
+    progress_changed = Signal(int, int)
+    step_reported = Signal(object)
+    job_finished = Signal(object)
+    job_failed = Signal(str)
+    job_cancelled = Signal()
+
+    def __init__(self, name: str, fn: Callable[[Job], Any]) -> None:
+        super().__init__()
+        self.name = name
+        self._fn = fn
+        self.cancel_flag = threading.Event()
+        self._last_progress = 0.0
+        self.running = False
+
+    def start(self) -> None:
+        """Queue the job; connect to its signals before calling this."""
+        self.running = True
+        QThreadPool.globalInstance().start(self._run)
+
+    def cancel(self) -> None:
+        self.cancel_flag.set()
+
+    def check_cancel(self) -> None:
+        """Raise Cancelled if the job was asked to stop (call from the pool thread)."""
+        if self.cancel_flag.is_set():
+            raise Cancelled
+
+    def report_progress(self, done: int, total: int, force: bool = False) -> None:
+        """Emit progress at most every PROGRESS_EVERY seconds (pool thread)."""
+        now = time.monotonic()
+        if force or now - self._last_progress >= PROGRESS_EVERY:
+            self._last_progress = now
+            self.progress_changed.emit(done, total)
+
+    def _run(self) -> None:
+        try:
+            result = self._fn(self)
+        except Cancelled:
+            self.running = False
+            self.job_cancelled.emit()
+        except EXPECTED as exc:
+            logger.info("%s stopped: %s", self.name, exc)
+            self.running = False
+            self.job_failed.emit(str(exc))
+        except Exception:
+            logger.exception("%s failed", self.name)
+            self.running = False
+            self.job_failed.emit(unexpected_message())
+        else:
+            self.running = False
+            self.job_finished.emit(result)
