@@ -185,6 +185,7 @@ def run_selftest(only: Sequence[str] | None = None) -> int:
     """
     names = list(CHECKS) if only is None else list(only)
     print(f"pinupload {__version__} selftest ({sys.platform}, frozen: {_frozen()})")
+    sys.stdout.flush()
     failed = 0
     for name in names:
         try:
@@ -193,9 +194,10 @@ def run_selftest(only: Sequence[str] | None = None) -> int:
             failed += 1
             logger.debug("selftest check %s failed", name, exc_info=True)
             detail = str(exc) if isinstance(exc, CheckFailedError) else repr(exc)
-            print(f"FAIL {name}: {detail}")
+            print(f"FAIL {name}: {detail}", flush=True)
         else:
-            print(f"ok   {name}: {note}")
+            # Flushed line by line: Qt aborts the process when it finds no platform.
+            print(f"ok   {name}: {note}", flush=True)
     print("selftest passed" if not failed else f"selftest failed: {failed} check(s)")
     sys.stdout.flush()
     return 1 if failed else 0
