@@ -9,12 +9,16 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pinupload import APP_ID, APP_NAME, __version__, paths
+
+if TYPE_CHECKING:
+    from pinupload.gui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
@@ -111,12 +115,12 @@ def make_app(argv: list[str]) -> QApplication:
     return app
 
 
-def run_app(argv: list[str]) -> int:
-    """Open the window (with the file in `argv`, if any); return the exit status."""
+def open_window(argv: list[str]) -> MainWindow:
+    """Set up the app and show the window (opening the file in `argv`, if any)."""
     log = setup_logging()
     install_excepthook(log)
     sys.setswitchinterval(SWITCH_INTERVAL)
-    app = make_app(argv)
+    make_app(argv)
     from pinupload.gui.main_window import MainWindow
 
     logger.info("pinupload %s starting", __version__)
@@ -125,6 +129,13 @@ def run_app(argv: list[str]) -> int:
     files = [a for a in argv if not a.startswith("-")]
     if files:
         QTimer.singleShot(0, lambda: window.open_file(Path(files[0])))
-    status = app.exec()
+    return window
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the window (with the file in `argv`, if any); return the exit status."""
+    window = open_window(argv)
+    status = QApplication.exec()
+    window.session.cancel()
     QThreadPool.globalInstance().waitForDone(10_000)
     return int(status)

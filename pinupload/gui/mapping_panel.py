@@ -26,6 +26,7 @@ from pinupload.core.profiles import save_profile
 logger = logging.getLogger(__name__)
 
 NOT_USED = "(not used)"
+REMEMBER = "&Remember this mapping"
 REQUIRED = ("event_time", "email")
 SAMPLE_ROWS = 200
 DEBOUNCE_MS = 400  # let a user move through a combo before re-checking the file
@@ -64,13 +65,15 @@ class MappingPanel(QWidget):
         self.message_label = QLabel(wordWrap=True)
         self.message_label.setObjectName("mappingMessage")
         self.message_label.hide()
-        self.remember_button = QPushButton("&Remember this mapping")
+        self.remember_button = QPushButton(REMEMBER)
         self.remember_button.setToolTip(
             "Files with the same columns will be mapped this way from now on."
         )
         self.remember_button.clicked.connect(self._on_remember_clicked)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._on_debounce_timeout)
+        self._remembered = QTimer(self, singleShot=True, interval=2000)
+        self._remembered.timeout.connect(self._on_remembered_timeout)
         self._build()
 
     def _build(self) -> None:
@@ -218,6 +221,8 @@ class MappingPanel(QWidget):
             self.set_message(f"The mapping could not be saved: {exc.strerror}.")
             return
         self.remember_button.setText("Remembered")
-        QTimer.singleShot(
-            2000, lambda: self.remember_button.setText("&Remember this mapping")
-        )
+        self._remembered.start()
+
+    @Slot()
+    def _on_remembered_timeout(self) -> None:
+        self.remember_button.setText(REMEMBER)

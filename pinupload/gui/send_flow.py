@@ -17,6 +17,7 @@ from pinupload.core.results import Progress, RowResult, UploadSummary
 from pinupload.gui import settings
 from pinupload.gui.accounts_dialog import AccountsDialog
 from pinupload.gui.history_dialog import HistoryDialog
+from pinupload.gui.send_panel import events
 from pinupload.gui.sending import SendSession, auth_advice
 from pinupload.gui.workers import Job, UserError
 
@@ -79,7 +80,7 @@ class SendFlow(QObject):
         s.send_finished.connect(self._on_session_send_finished)
         s.send_failed.connect(self._on_session_send_failed)
         self.reload_accounts(settings.last_account())
-        self._recover_ledger()
+        self.recover_ledger()
 
     def running(self) -> bool:
         return self.session.running()
@@ -121,7 +122,7 @@ class SendFlow(QObject):
         dialog.open()
         return dialog
 
-    def _recover_ledger(self) -> None:
+    def recover_ledger(self) -> Job:
         """Mark batches a crashed run left in flight as unconfirmed, at start-up."""
 
         def body(_job: Job) -> None:
@@ -133,6 +134,7 @@ class SendFlow(QObject):
 
         self.recovery_job = Job("ledger recovery", body)
         self.recovery_job.start()
+        return self.recovery_job
 
     # -- sending ---------------------------------------------------------------
     def file_changed(self) -> None:
@@ -182,11 +184,20 @@ class SendFlow(QObject):
             self.window.show_message("No row is ready to send; see the Status column.")
             return
         resend = False
-        if not test and loaded.state.unconfirmed:
-            answer = self._ask_unconfirmed(len(loaded.state.unconfirmed))
+        unsure = len(loaded.state.unconfirmed)
+        if not test and unsure:
+            answer = self._ask_unconfirmed(unsure)
             if answer is None:
                 return
             resend = answer
+            ready -= 0 if resend else unsure
+            if ready <= 0:
+                self.window.show_message(
+                    "Nothing is left to send: the other rows were sent before or "
+                    "cannot be sent.",
+                    error=False,
+                )
+                return
         if not test and not self._confirm(ready, account_id, resend):
             return
         self.forget_results()
@@ -215,13 +226,11 @@ class SendFlow(QObject):
     def _confirm(self, ready: int, account_id: str, resend: bool) -> bool:
         extra = " (with the rows that may have arrived before)" if resend else ""
         box = QMessageBox(QMessageBox.Icon.Warning, "Send for real?",
-            f"Send {ready:,} events{extra} to Pinterest ad account {account_id}?\n\n"
+            f"Send {events(ready)}{extra} to Pinterest ad account {account_id}?\n\n"
             "Pinterest will count them as sales. This cannot be undone.",
             parent=self.window,
         )  # fmt: skip
-        send = box.addButton(
-            f"Send {ready:,} events", QMessageBox.ButtonRole.AcceptRole
-        )
+        send = box.addButton(f"Send {events(ready)}", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         return self.window.ask(box) is send

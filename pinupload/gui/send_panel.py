@@ -28,6 +28,10 @@ DONE_STYLE = "background: #e6f2e8; color: #1b1b1b; padding: 6px;"
 TROUBLE_STYLE = "background: #f8c9c4; color: #1b1b1b; padding: 6px;"
 
 
+def events(count: int) -> str:
+    return f"{count:,} event" + ("" if count == 1 else "s")
+
+
 def duration_text(seconds: float | None) -> str:
     if seconds is None:
         return "working out the time left"
@@ -156,7 +160,7 @@ class SendPanel(QWidget):
                 "This cannot be undone."
             )
             self.banner.setStyleSheet(REAL_STYLE)
-            self.send_button.setText(f"&Send {ready:,} events")
+            self.send_button.setText(f"&Send {events(ready)}")
 
     def set_sending(self, sending: bool) -> None:
         for widget in (self.progress, self.progress_label, self.cancel_button):
