@@ -102,3 +102,19 @@ def test_naive_times_are_in_the_chosen_zone() -> None:
 def test_unreadable_times(cell: str) -> None:
     with pytest.raises(CellError, match="not a date or time"):
         times.parse_datetime(cell, "DMY")
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("00.50", "0.5"), ("007.50", "7.5"), ("0", "0"), ("100", "100"), (0.0, "0")],
+)
+def test_plain_values_lose_only_meaningless_zeros(cell: object, value: str) -> None:
+    assert money.parse_value(cell) == (value, None)
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False))
+def test_text_and_number_cells_give_the_same_value(number: Decimal) -> None:
+    as_text, _ = money.parse_value(str(number))
+    as_float, _ = money.parse_value(float(number))
+    assert Decimal(as_text) == number
+    assert as_text == as_float

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -14,14 +16,22 @@ import orjson
 from pinupload.core import times
 from pinupload.core.convert import Converter, OptionError
 from pinupload.core.fields import FIELD_NAMES, auto_map, header_key
-from pinupload.core.model import ERROR, Options, Problem, Table
+from pinupload.core.model import Options, Problem, Table
+from pinupload.core.parallel import jobs_for, remove_folder, run_forked, worker_count
 from pinupload.core.profiles import find_profile
-from pinupload.core.reader import Sheet
+from pinupload.core.reader import DataScan, Sheet
+from pinupload.core.scan import (
+    MAX_BATCH,
+    Part,
+    Progress,
+    copy_payload,
+    find_repeats,
+    scan,
+)
 
 logger = logging.getLogger(__name__)
 
-MAX_BATCH = 1000
-Progress = Callable[[int, int], None]
+_SAMPLE_ROWS = 2000
 
 
 def resolve_mapping(headers: Sequence[str], options: Options) -> dict[str, str]:
@@ -163,99 +173,144 @@ def check_file(
 
     With `payload`, the request bodies a send would post are written there, one
     `{"data": [...]}` per line. With keep_rows=False the rows are not kept (the
-    result's table has none), which keeps memory flat on very large files.
+    result's table has none), which keeps memory flat on very large files and
+    lets big files use every core.
     Raises SpreadsheetError when the file can't be used and OptionError when an
     option is wrong.
     """
     sheet = Sheet(Path(path), options.sheet, options.header_row)
-    mapping = resolve_mapping(sheet.headers, options)
     if keep_rows:
-        table = sheet.read()
-        source: Iterable[tuple[int, Sequence[object]]] = zip(
-            table.row_numbers, table.rows, strict=True
-        )
-        orders, notes = decide_orders(table.rows, sheet.headers, mapping, options)
-    else:
-        orders, notes = decide_orders(
-            (r for _n, r in sheet.data_rows()), sheet.headers, mapping, options
-        )
-        table = Table(
-            sheet.path, sheet.sheet, sheet.sheet_names, sheet.header_row,
-            sheet.headers, [], [],
-        )  # fmt: skip
-        source = sheet.data_rows()
-    converter = Converter(sheet.headers, mapping, options, orders)
-    result = CheckResult(table, mapping, converter, notes=notes)
-    _run(result, source, progress, payload, keep_rows)
-    result.notes = list(sheet.notes) + result.notes
-    table.notes = list(sheet.notes)
+        result = check_table(sheet.read(), options, progress)
+        if payload is not None:
+            _write_payload(payload, result)
+        return result
+    mapping = resolve_mapping(sheet.headers, options)
+    table = Table(
+        sheet.path, sheet.sheet, sheet.sheet_names, sheet.header_row,
+        sheet.headers, [], [],
+    )  # fmt: skip
+    sample = list(itertools.islice((r for _n, r in sheet.data_rows()), _SAMPLE_ROWS))
+    orders, _ = decide_orders(sample, sheet.headers, mapping, options)
+    converter = Converter(sheet.headers, mapping, options, orders, sample=sample)
+    parts = _scan_sheet(sheet, converter, payload, progress)
+    # The sample guessed each date column's day-month order; every row has now
+    # been seen, and a column that says otherwise is read again in its order.
+    final, notes = _final_orders(parts, converter, mapping, options)
+    if final != converter.orders:
+        remove_folder(parts)
+        converter = Converter(sheet.headers, mapping, options, final, sample=sample)
+        parts = _scan_sheet(sheet, converter, payload, progress)
+    repeated = find_repeats(parts, mapping)
+    if payload is not None:
+        copy_payload(parts, payload, repeated)
+    remove_folder(parts)
+    result = CheckResult(table, mapping, converter, notes=notes + converter.notes)
+    data = DataScan()
+    numbers: list[int] = []
+    for part in parts:
+        result.event_ids.extend(part.ids)
+        result.problems.extend(part.problems)
+        numbers.extend(part.numbers)
+        data.empty += part.empty
+        data.totals_row = part.totals_row or data.totals_row
+    table.row_numbers = numbers
+    result.problems.sort(key=lambda p: p.row)
+    table.notes = data.notes()
+    result.notes = list(table.notes) + result.notes
     logger.info(
         "checked %s: %d rows, %d valid", sheet.path.name, result.rows, result.valid
     )
     return result
 
 
-def _run(
-    result: CheckResult,
-    source: Iterable[tuple[int, Sequence[object]]],
-    progress: Progress | None,
+def check_table(
+    table: Table, options: Options, progress: Progress | None = None
+) -> CheckResult:
+    """Check rows already read (a new mapping or options need no new read).
+
+    `progress(done, total)` is called every few thousand rows. Raises OptionError
+    when the mapping or an option is not usable.
+    """
+    mapping = resolve_mapping(table.headers, options)
+    orders, notes = decide_orders(table.rows, table.headers, mapping, options)
+    converter = Converter(table.headers, mapping, options, orders)
+    total = len(table.rows)
+
+    def report(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    numbered = zip(table.row_numbers, table.rows, strict=True)
+    part = scan(converter, numbered, None, report if progress else None)
+    find_repeats([part], mapping)
+    result = CheckResult(table, mapping, converter, notes=notes + converter.notes)
+    result.event_ids = part.ids
+    result.problems = sorted(part.problems, key=lambda p: p.row)
+    result.notes = list(table.notes) + result.notes
+    logger.info("checked %d rows: %d valid", result.rows, result.valid)
+    return result
+
+
+def _final_orders(
+    parts: Sequence[Part],
+    converter: Converter,
+    mapping: dict[str, str],
+    options: Options,
+) -> tuple[dict[str, str], list[str]]:
+    orders = dict(converter.orders)
+    notes = []
+    for name, evidence in converter.evidence.items():
+        if name not in mapping:
+            continue
+        for part in parts:
+            if part.evidence and name in part.evidence:
+                evidence.merge(part.evidence[name])
+        order, note = evidence.decide(options.date_order)
+        orders[name] = order
+        if note and evidence.seen:
+            notes.append(f'Column "{mapping[name]}": {note}.')
+    return orders, notes
+
+
+def _scan_sheet(
+    sheet: Sheet,
+    converter: Converter,
     payload: IO[bytes] | None,
-    keep_rows: bool,
-) -> None:
-    convert = result.converter.convert
-    problems = result.problems
-    ids = result.event_ids
-    seen: dict[str, int] = {}
-    batch: list[dict[str, Any]] = []
-    numbers: list[int] = result.table.row_numbers if not keep_rows else []  # type: ignore[assignment]
-    for count, (number, cells) in enumerate(source, start=1):
-        event, found = convert(number, cells)
-        if found:
-            problems.extend(found)
-        if not keep_rows:
-            numbers.append(number)
-        if event is None:
-            ids.append(None)
+    progress: Progress | None,
+) -> list[Part]:
+    """Scan every data row, on several cores when the sheet is big enough."""
+    count = worker_count(sheet)
+    jobs = jobs_for(sheet, converter, count)
+    if len(jobs) > 1:
+        try:
+            parts = run_forked([job for job, _ in jobs], payload is not None, progress)
+        except (RuntimeError, OSError) as exc:
+            logger.warning("parallel check failed, checking in one process: %s", exc)
         else:
-            event_id = event["event_id"]
-            first = seen.get(event_id)
-            if first is not None:
-                ids.append(None)
-                problems.append(_duplicate(number, first, event, result.mapping))
-            else:
-                seen[event_id] = number
-                ids.append(event_id)
-                if payload is not None:
-                    batch.append(event)
-                    if len(batch) == MAX_BATCH:
-                        payload.write(orjson.dumps({"data": batch}) + b"\n")
-                        batch = []
-        if progress is not None and count % 5000 == 0:
-            progress(count, 0)
-    if payload is not None and batch:
-        payload.write(orjson.dumps({"data": batch}) + b"\n")
+            return _renumber(parts, [relative for _, relative in jobs])
+    job = jobs_for(sheet, converter, 1)[0][0]
+    if payload is None:
+        return [job(None, progress)]
+    folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
+    return [job(folder / "part0.jsonl", progress)]
 
 
-def _duplicate(
-    number: int, first: int, event: dict[str, Any], mapping: dict[str, str]
-) -> Problem:
-    order = event.get("custom_data", {}).get("order_id")
-    if "event_id" in mapping:
-        column, name, why = mapping["event_id"], "event_id", "the same event id"
-    elif order:
-        column, name, why = (
-            mapping["order_id"],
-            "order_id",
-            f'the same order id "{order}"',
-        )
-    else:
-        column, name, why = None, None, "the same customer, time and value"
-    where = f'Row {number}, column "{column}"' if column else f"Row {number}"
-    return Problem(
-        number, column, name, ERROR,
-        f"{where}: repeats the sale in row {first} ({why}); it is sent once. "
-        "Remove the repeated row if it is a mistake.",
-    )  # fmt: skip
+def _renumber(parts: list[Part], relative: list[bool]) -> list[Part]:
+    """Give text pieces' rows their real numbers, counting the rows before them."""
+    out: list[Part] = []
+    offset = 0
+    for part, is_relative in zip(parts, relative, strict=True):
+        shift = offset if is_relative else 0
+        out.append(part.shifted(shift))
+        offset = part.last_number + shift
+    return out
+
+
+def _write_payload(payload: IO[bytes], result: CheckResult) -> None:
+    indices = result.valid_indices
+    for k in range(0, len(indices), MAX_BATCH):
+        events = result.build_events(indices[k : k + MAX_BATCH])
+        payload.write(orjson.dumps({"data": events}) + b"\n")
 
 
 def summary_dict(result: CheckResult) -> dict[str, Any]:

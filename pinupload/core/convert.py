@@ -12,18 +12,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from pinupload.core import money, times
-from pinupload.core.cells import CellDroppedError, CellError, cell_text, is_blank, quote
-from pinupload.core.fieldrules import KNOWN_EVENT_NAMES, rules_for
+from pinupload.core.cells import CellDroppedError, CellError, cell_text, quote
+from pinupload.core.fieldrules import EVENT, FieldRule, rules_for, unknown_event_name
 from pinupload.core.model import ERROR, WARNING, Options, Problem
-from pinupload.core.normalize import country_code, is_hashed, sha256_hex, text_of
+from pinupload.core.normalize import country_code, is_hashed, sha256_hex
 
 OLD_AFTER_SECONDS = 7 * 24 * 3600
 FUTURE_SLACK_SECONDS = 300  # clocks of tills and computers disagree a little
 _CACHE_LIMIT = 50_000
+_IDENTITY_KEYS = ("em", "hashed_maids", "client_ip_address", "client_user_agent")
+_NO_IDENTITY = (
+    "no email, mobile ad id, or IP address with user agent; Pinterest needs one of "
+    "them to match the sale. Fill one in or leave the row out"
+)
+# (value or None, normalized text, message, severity)
+Outcome = tuple[Any, str, str, str]
+_BLANK: Outcome = (None, "", "", WARNING)
 
 
 class OptionError(ValueError):
-    """An option (time zone, country, currency, event name) is not usable."""
+    """An option (time zone, country, currency, mapping) is not usable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +46,36 @@ class Explained:
     note: str
 
 
-def _event_id_for(order_id: str | None, identity: str, when: int, value: str) -> str:
-    # The same sale must get the same id whatever the file, sheet, row or column
-    # order, because the ledger de-duplicates on it.
+def event_id_for(order_id: str | None, identity: str, when: int, value: str) -> str:
+    """Return the stable id of a sale.
+
+    The same sale must get the same id whatever the file, sheet, row or column
+    order, because the ledger de-duplicates on it.
+    """
     if order_id:
         basis = "order\x1f" + order_id
     else:
         basis = f"sale\x1f{identity}\x1f{when}\x1f{value}"
     return "pu1_" + sha256_hex(basis)[:32]
+
+
+def evaluate(rule: FieldRule, raw: object, country: str) -> Outcome:
+    """Return what one cell becomes under `rule`."""
+    if isinstance(raw, str) and not raw.strip():
+        return _BLANK
+    try:
+        value, note = rule.convert(raw, country)
+    except CellError as exc:
+        return (None, "", str(exc), ERROR)
+    except CellDroppedError as exc:
+        return (None, "", str(exc), WARNING)
+    if not rule.hashed:
+        return (value, value if type(value) is str else "", note or "", WARNING)
+    if not value:
+        unusable = f"{quote(raw)} holds nothing usable; it is left out"
+        return (None, "", unusable, WARNING)
+    hashed = value if len(value) == 64 and is_hashed(value) else sha256_hex(value)
+    return ([hashed], value, note or "", WARNING)
 
 
 class Converter:
@@ -58,44 +88,54 @@ class Converter:
         options: Options,
         orders: dict[str, str] | None = None,
         now: float | None = None,
+        sample: Sequence[Sequence[object]] = (),
     ) -> None:
         index = {h: i for i, h in enumerate(headers)}
         self.mapping = {f: h for f, h in mapping.items() if h in index}
-        self._col = {f: index[h] for f, h in self.mapping.items()}
-        self._orders = orders or {}
         self._now = dt.datetime.now(dt.UTC).timestamp() if now is None else now
         try:
-            self._tz = times.zone(options.timezone)
+            tz = times.zone(options.timezone)
         except times.TimezoneError as exc:
             raise OptionError(str(exc)) from None
-        self._country = self._check_country(options.default_country)
-        self._currency = self._check_currency(options.currency)
+        self._country = _check_country(options.default_country)
+        self._currency = _check_currency(options.currency)
         self._event_name = (options.event_name or "checkout").strip().lower()
-        self._rules = rules_for(self._orders)
-        self._ud = [
-            (name, self._col[name], self._rules[name])
-            for name in self._rules
-            if name in self._col and name != "country"
-        ]
-        self._caches: dict[str, dict[Any, Any]] = {name: {} for name in self._col}
+        self.notes: list[str] = []
+        unknown = unknown_event_name(self._event_name)
+        if unknown:
+            self.notes.append(f"Event name {unknown}.")
+        self.orders = dict(orders or {})
+        self.evidence = {
+            f: times.OrderEvidence() for f in ("event_time", "date_of_birth")
+        }
+        self._rules = rules_for(self.orders, tz, self.evidence)
+        # Plain tuples: attribute lookups in the per-row loop cost more than the work.
+        self._slots: list[
+            tuple[int, dict[Any, Outcome] | None, int, str, FieldRule, bool]
+        ] = [
+            (index[self.mapping[name]], {} if rule.cached else None, rule.target,
+             rule.key, rule, rule.needs_country)
+            for name, rule in self._rules.items()
+            if name in self.mapping and name != "country"
+        ]  # fmt: skip
+        self._tune_caches(sample)
+        self._country_slot: tuple[int, FieldRule, dict[Any, Outcome]] | None = (
+            (index[self.mapping["country"]], self._rules["country"], {})
+            if "country" in self.mapping
+            else None
+        )
+        self._time_index = index.get(self.mapping.get("event_time", ""), -1)
 
-    @staticmethod
-    def _check_country(code: str | None) -> str:
-        if not code:
-            return "us"
-        found = country_code(code)
-        if found is None:
-            raise OptionError(f'"{code}" is not a country; use a code such as US or DE')
-        return found
-
-    @staticmethod
-    def _check_currency(code: str | None) -> str | None:
-        if not code:
-            return None
-        try:
-            return money.currency(code)
-        except CellError as exc:
-            raise OptionError(str(exc)) from None
+    def _tune_caches(self, sample: Sequence[Sequence[object]]) -> None:
+        """Drop the caches of columns whose sampled values rarely repeat."""
+        if len(sample) < 100:
+            return
+        for k, (i, cache, target, key, rule, by_country) in enumerate(self._slots):
+            if cache is None:
+                continue
+            distinct = len({row[i] for row in sample if i < len(row)})
+            if distinct > len(sample) // 2:
+                self._slots[k] = (i, None, target, key, rule, by_country)
 
     # -- one row ---------------------------------------------------------------
     def convert(
@@ -103,235 +143,136 @@ class Converter:
     ) -> tuple[dict[str, Any] | None, list[Problem]]:
         """Return (event or None when the row has errors, its problems)."""
         problems: list[Problem] = []
-        width = len(cells)
-        col = self._col
-
-        def cell(name: str) -> object:
-            i = col.get(name)
-            return cells[i] if i is not None and i < width else None
-
-        def problem(name: str | None, severity: str, text: str) -> None:
-            header = self.mapping.get(name) if name else None
-            where = f'Row {row}, column "{header}"' if header else f"Row {row}"
-            problems.append(Problem(row, header, name, severity, f"{where}: {text}."))
-
         user_data: dict[str, Any] = {}
+        custom: dict[str, Any] = {}
+        event: dict[str, Any] = {}
+        targets = (user_data, custom, event)
+        width = len(cells)
         country = self._country
-        raw_country = cell("country")
-        if not is_blank(raw_country):
-            out = self._user_value("country", raw_country, country)
-            if out[2]:
-                problem("country", out[3], out[2])
-            if out[0] is not None:
-                user_data["country"] = out[0]
-                country = out[1] if len(out[1]) == 2 else country
-        for name, i, rule in self._ud:
+        failed = False
+        if self._country_slot is not None:
+            i, rule, known = self._country_slot
             raw = cells[i] if i < width else None
-            if is_blank(raw):
+            if raw is not None and raw != "":
+                outcome = known.get(raw)
+                if outcome is None:
+                    outcome = known[raw] = evaluate(rule, raw, country)
+                if outcome[2]:
+                    problems.append(
+                        self._problem(row, "country", outcome[3], outcome[2])
+                    )
+                if outcome[0] is not None:
+                    user_data["country"] = outcome[0]
+                    if len(outcome[1]) == 2:
+                        country = outcome[1]
+        for i, cache, target, key, rule, by_country in self._slots:
+            raw = cells[i] if i < width else None
+            if raw is None or raw == "":
                 continue
-            out = self._user_value(name, raw, country)
-            if out[2]:
-                problem(name, out[3], out[2])
-            if out[0] is not None:
-                user_data[rule.key] = out[0]
-
+            if cache is None:
+                outcome = evaluate(rule, raw, country)
+            else:
+                cache_key = (raw, country) if by_country else raw
+                outcome = cache.get(cache_key)
+                if outcome is None:
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    outcome = cache[cache_key] = evaluate(rule, raw, country)
+            if outcome[2]:
+                problems.append(self._problem(row, rule.name, outcome[3], outcome[2]))
+                if outcome[3] == ERROR:
+                    failed = True
+            if outcome[0] is not None:
+                targets[target][key] = outcome[0]
         if not (
             "em" in user_data
             or "hashed_maids" in user_data
             or ("client_ip_address" in user_data and "client_user_agent" in user_data)
-        ) and not any(p.field == "email" for p in problems):
-            problem(
-                None,
-                ERROR,
-                "no email, mobile ad id, or IP address with user agent; Pinterest "
-                "needs one of them to match the sale. Fill one in or leave the row "
-                "out",
-            )
-
-        when = self._event_time(cell("event_time"), problem)
-        event_name = self._name(cell("event_name"), problem)
-        custom, order_id, value = self._custom_data(cells, width, problem)
-
-        if any(p.severity == ERROR for p in problems) or when is None:
+        ):
+            if not any(p.field == "email" for p in problems):
+                problems.append(self._problem(row, None, ERROR, _NO_IDENTITY))
+            failed = True
+        when = self._check_time(row, cells, event, problems)
+        if failed or when is None:
             return None, problems
-        own_id = cell("event_id")
-        if not is_blank(own_id):
-            event_id = text_of(own_id)
-        else:
-            identity = "|".join(
-                str(user_data.get(k, ""))
-                for k in (
-                    "em",
-                    "hashed_maids",
-                    "client_ip_address",
-                    "client_user_agent",
-                )
+        return self._assemble(user_data, custom, event, when), problems
+
+    def _assemble(
+        self,
+        user_data: dict[str, Any],
+        custom: dict[str, Any],
+        event: dict[str, Any],
+        when: int,
+    ) -> dict[str, Any]:
+        value = ""
+        if "value" in custom:
+            value, hint = custom["value"]
+            custom["value"] = value
+            if "currency" not in custom and (self._currency or hint):
+                custom["currency"] = self._currency or hint
+        elif self._currency and "currency" not in custom:
+            custom["currency"] = self._currency
+        event_id = event.get("event_id")
+        if not event_id:
+            order_id = custom.get("order_id")
+            identity = (
+                ""
+                if order_id
+                else "|".join(str(user_data.get(k, "")) for k in _IDENTITY_KEYS)
             )
-            event_id = _event_id_for(order_id, identity, when, value)
-        event: dict[str, Any] = {
-            "event_name": event_name,
+            event_id = event_id_for(order_id, identity, when, value)
+        out: dict[str, Any] = {
+            "event_name": event.get("event_name") or self._event_name,
             "action_source": "offline",
             "event_time": when,
             "event_id": event_id,
             "user_data": user_data,
         }
         if custom:
-            event["custom_data"] = custom
-        return event, problems
+            out["custom_data"] = custom
+        return out
 
-    def _user_value(self, name: str, raw: object, country: str) -> tuple[Any, ...]:
-        """Return (sent value or None, normalized, message or "", severity)."""
-        rule = self._rules[name]
-        key = (raw, country) if rule.needs_country else raw
-        cache = self._caches[name]
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        try:
-            normalized, note = rule.rule(raw, country)
-            if not normalized:
-                raise CellDroppedError(
-                    f"{quote(raw)} holds nothing usable; it is left out"
-                )
-            sent: Any = normalized
-            if rule.hashed:
-                sent = [normalized if is_hashed(normalized) else sha256_hex(normalized)]
-            result = (sent, normalized, note or "", WARNING)
-        except CellError as exc:
-            result = (None, "", str(exc), ERROR)
-        except CellDroppedError as exc:
-            result = (None, "", str(exc), WARNING)
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        cache[key] = result
-        return result
-
-    def _event_time(self, raw: object, problem: Any) -> int | None:
-        if is_blank(raw):
-            problem("event_time", ERROR, "the time of the sale is missing; fill it in")
-            return None
-        cache = self._caches["event_time"]
-        when = cache.get(raw)
+    def _check_time(
+        self,
+        row: int,
+        cells: Sequence[object],
+        event: dict[str, Any],
+        problems: list[Problem],
+    ) -> int | None:
+        when = event.get("event_time")
         if when is None:
-            try:
-                moment, _ = times.parse_datetime(
-                    raw, self._orders.get("event_time", "MDY")
+            if not any(p.field == "event_time" for p in problems):
+                problems.append(
+                    self._problem(
+                        row,
+                        "event_time",
+                        ERROR,
+                        "the time of the sale is missing; fill it in",
+                    )
                 )
-                when = times.to_unix(moment, self._tz)
-            except (CellError, OverflowError, OSError) as exc:
-                when = str(exc) if isinstance(exc, CellError) else "out of range"
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            cache[raw] = when
-        if isinstance(when, str):
-            problem("event_time", ERROR, when)
             return None
+        i = self._time_index
+        raw = cells[i] if 0 <= i < len(cells) else None
         if when > self._now + FUTURE_SLACK_SECONDS:
-            problem(
-                "event_time",
-                ERROR,
+            message = (
                 f"{quote(raw)} is in the future; Pinterest refuses future events. "
-                "Check the date and the time zone",
+                "Check the date and the time zone"
             )
+            problems.append(self._problem(row, "event_time", ERROR, message))
             return None
         age = self._now - when
         if age > OLD_AFTER_SECONDS:
-            problem(
-                "event_time",
-                WARNING,
+            message = (
                 f"{quote(raw)} is {int(age // 86400)} days old; Pinterest may refuse "
-                "events older than 7 days",
+                "events older than 7 days"
             )
+            problems.append(self._problem(row, "event_time", WARNING, message))
         return int(when)
 
-    def _name(self, raw: object, problem: Any) -> str:
-        if is_blank(raw):
-            name = self._event_name
-        else:
-            name = cell_text(raw).strip().lower().replace(" ", "_")
-        if name not in KNOWN_EVENT_NAMES:
-            problem(
-                "event_name" if not is_blank(raw) else None,
-                WARNING,
-                f'"{name}" is not an event name Pinterest knows; it may be labelled '
-                '"Unknown". Use checkout, lead, signup, add_to_cart or custom',
-            )
-        return name
-
-    def _custom_data(
-        self, cells: Sequence[object], width: int, problem: Any
-    ) -> tuple[dict[str, Any], str | None, str]:
-        col = self._col
-        custom: dict[str, Any] = {}
-
-        def cell(name: str) -> object:
-            i = col.get(name)
-            return cells[i] if i is not None and i < width else None
-
-        value = ""
-        hint = None
-        raw_value = cell("value")
-        if not is_blank(raw_value):
-            cache = self._caches["value"]
-            parsed = cache.get(raw_value)
-            if parsed is None:
-                try:
-                    parsed = money.parse_value(raw_value)
-                except CellError as exc:
-                    parsed = str(exc)
-                cache[raw_value] = parsed
-            if isinstance(parsed, str):
-                problem("value", ERROR, parsed)
-            else:
-                value, hint = parsed
-                custom["value"] = value
-        currency = self._row_currency(cell("currency"), problem)
-        currency = currency or self._currency or hint
-        if currency:
-            custom["currency"] = currency
-        order_id = None
-        raw_order = cell("order_id")
-        if not is_blank(raw_order):
-            order_id = text_of(raw_order)
-            custom["order_id"] = order_id
-        raw_items = cell("num_items")
-        if not is_blank(raw_items):
-            items = _whole_number(raw_items)
-            if items is None:
-                problem(
-                    "num_items",
-                    WARNING,
-                    f"{quote(raw_items)} is not a whole number of items; it is left "
-                    "out",
-                )
-            else:
-                custom["num_items"] = items
-        raw_ids = cell("content_ids")
-        if not is_blank(raw_ids):
-            ids = [p.strip() for p in _split_ids(text_of(raw_ids)) if p.strip()]
-            if ids:
-                custom["content_ids"] = ids
-        for name in ("content_name", "content_category", "content_brand"):
-            raw = cell(name)
-            if not is_blank(raw):
-                custom[name] = text_of(raw)
-        return custom, order_id, value
-
-    def _row_currency(self, raw: object, problem: Any) -> str | None:
-        if is_blank(raw):
-            return None
-        cache = self._caches["currency"]
-        code = cache.get(raw)
-        if code is None:
-            try:
-                code = money.currency(raw)
-            except CellError as exc:
-                code = "!" + str(exc)
-            cache[raw] = code
-        if code.startswith("!"):
-            problem("currency", ERROR, code[1:])
-            return None
-        return str(code)
+    def _problem(self, row: int, name: str | None, severity: str, text: str) -> Problem:
+        header = self.mapping.get(name) if name else None
+        where = f'Row {row}, column "{header}"' if header else f"Row {row}"
+        return Problem(row, header, name, severity, f"{where}: {text}.")
 
     # -- for the window --------------------------------------------------------
     def explain(self, cells: Sequence[object]) -> list[Explained]:
@@ -339,37 +280,43 @@ class Converter:
         out = []
         width = len(cells)
         country = self._country
-        ordered = ["country"] + [name for name, _i, _r in self._ud]
-        for name in ordered:
-            i = self._col.get(name)
-            if i is None:
-                continue
+        slots = [(i, rule) for i, _c, _t, _k, rule, _b in self._slots]
+        if self._country_slot is not None:
+            slots.insert(0, self._country_slot[:2])
+        for i, rule in slots:
             raw = cells[i] if i < width else None
-            if is_blank(raw):
+            if rule.target == EVENT or raw is None or raw == "":
                 continue
-            sent, normalized, message, _sev = self._user_value(name, raw, country)
-            if name == "country" and sent is not None and len(normalized) == 2:
+            value, normalized, message, _severity = evaluate(rule, raw, country)
+            if rule.name == "country" and len(normalized) == 2:
                 country = normalized
-            shown = sent[0] if isinstance(sent, list) else (sent or "")
+            if rule.name == "value" and value is not None:
+                normalized = value[0]
+            elif not normalized and value is not None:
+                normalized = cell_text(value)
+            sent = value[0] if rule.hashed and value else normalized
             out.append(
                 Explained(
-                    name, self.mapping[name], cell_text(raw), normalized, shown, message
+                    rule.name, self.mapping[rule.name], cell_text(raw), normalized,
+                    str(sent) if value is not None else "", message,
                 )
-            )
+            )  # fmt: skip
         return out
 
 
-def _whole_number(value: object) -> int | None:
+def _check_country(code: str | None) -> str:
+    if not code:
+        return "us"
+    found = country_code(code)
+    if found is None:
+        raise OptionError(f'"{code}" is not a country; use a code such as US or DE')
+    return found
+
+
+def _check_currency(code: str | None) -> str | None:
+    if not code:
+        return None
     try:
-        number = float(cell_text(value).replace(",", "").strip())
-    except ValueError:
-        return None
-    if not number.is_integer() or number < 0:
-        return None
-    return int(number)
-
-
-def _split_ids(text: str) -> list[str]:
-    for sep in (";", "|"):
-        text = text.replace(sep, ",")
-    return text.split(",")
+        return money.currency(code)
+    except CellError as exc:
+        raise OptionError(str(exc)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +84,87 @@ class CsvFile:
         """Yield every record as a list of strings, from the first line on."""
         with self._open() as handle:
             yield from csv.reader(handle, delimiter=self.delimiter)
+
+    def has_stray_quotes(self) -> bool:
+        """Return True when a quote mark stands inside an unquoted field (5" screen).
+
+        Such a quote breaks the even-count rule split_points relies on. Quotes
+        followed by text are either a field's opening quote, right after a
+        delimiter or a line break, or a stray one.
+        """
+        d = re.escape(self.delimiter.encode())
+        followed = re.compile(rb'"(?![' + d + rb'"\r\n])')
+        starts = {ord(self.delimiter), ord('"'), ord("\r"), ord("\n")}
+        with self.path.open("rb") as handle:
+            # Each buffer starts with the previous one's last two bytes: the last
+            # byte is only judged once the byte after it has been read.
+            tail = b"\n"
+            while chunk := handle.read(_CHUNK):
+                data = tail + chunk
+                last = len(data) - 1
+                for match in followed.finditer(data, 1):
+                    at = match.start()
+                    if at < last and data[at - 1] not in starts:
+                        return True
+                tail = data[-2:]
+        return False
+
+    @property
+    def splittable(self) -> bool:
+        """Return True when records can be found from a byte offset on."""
+        return self.encoding in ("utf-8", "utf-8-sig", "cp1252")
+
+    def split_points(self, count: int) -> list[int]:
+        """Return byte offsets that cut the file into `count` runs of whole records.
+
+        An offset is right after a newline with an even number of quote marks
+        before it, so no quoted field (which may hold newlines) is cut.
+        """
+        size = self.path.stat().st_size
+        points = [0]
+        quotes = 0
+        with self.path.open("rb") as handle:
+            for k in range(1, count):
+                target = size * k // count
+                quotes += _count_quotes(handle, points[-1], target)
+                handle.seek(target)
+                position = target
+                while True:
+                    line = handle.readline()
+                    if not line:
+                        return points
+                    position += len(line)
+                    quotes += line.count(b'"')
+                    if quotes % 2 == 0:
+                        break
+                points.append(position)
+        return points
+
+    def records_between(self, start: int, stop: int | None) -> Iterator[list[str]]:
+        """Yield the records in bytes start..stop (offsets from split_points)."""
+        encoding = "utf-8" if self.encoding == "utf-8-sig" and start else self.encoding
+
+        def lines() -> Iterator[str]:
+            with self.path.open("rb") as handle:
+                handle.seek(start)
+                position = start
+                for raw in handle:
+                    if stop is not None and position >= stop:
+                        return
+                    position += len(raw)
+                    yield raw.decode(encoding)
+
+        yield from csv.reader(lines(), delimiter=self.delimiter)
+
+
+def _count_quotes(handle: io.BufferedReader, start: int, stop: int) -> int:
+    handle.seek(start)
+    count = 0
+    remaining = stop - start
+    while remaining > 0:
+        chunk = handle.read(min(_CHUNK, remaining))
+        if not chunk:
+            break
+        count += chunk.count(b'"')
+        remaining -= len(chunk)
+    return count

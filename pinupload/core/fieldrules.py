@@ -2,48 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
+from pinupload.core import money, times
 from pinupload.core import normalize as nz
 from pinupload.core.cells import CellDroppedError, CellError, cell_text, quote
 from pinupload.core.phones import phone
-from pinupload.core.times import parse_datetime
 
-# A rule takes (cell, row's country) and returns (normalized text, repair note).
-Rule = Callable[[object, str], tuple[str, str | None]]
+# A converter takes (cell, the row's country) and returns (value, repair note);
+# it raises CellError (the row can't be sent) or CellDroppedError (left out).
+Convert = Callable[[object, str], tuple[Any, str | None]]
+
+USER_DATA, CUSTOM_DATA, EVENT = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
-class UserDataRule:
-    """A field that goes into `user_data`."""
+class FieldRule:
+    """Where one field goes in the event, and how its cell is read."""
 
-    key: str  # Pinterest's key
-    hashed: bool  # hashed, as a one-item list, or sent as is
-    rule: Rule
+    name: str
+    target: int  # USER_DATA, CUSTOM_DATA or EVENT
+    key: str  # Pinterest's key inside the target
+    convert: Convert
+    hashed: bool = False
     needs_country: bool = False
+    cached: bool = True  # columns of mostly distinct values gain nothing from it
 
 
-def _plain(fn: Callable[[object], str]) -> Rule:
-    def rule(value: object, country: str) -> tuple[str, str | None]:
+def _plain(fn: Callable[[object], str]) -> Convert:
+    def convert(value: object, country: str) -> tuple[str, str | None]:
         return fn(value), None
 
-    return rule
+    return convert
 
 
 def _state(value: object, country: str) -> tuple[str, str | None]:
     return nz.state(value, country), None
-
-
-def _maid(value: object, country: str) -> tuple[str, str | None]:
-    text = nz.mobile_ad_id(value)
-    if not text:
-        raise CellDroppedError(f"{quote(value)} is not a mobile ad id; it is left out")
-    return text, None
-
-
-def _phone(value: object, country: str) -> tuple[str, str | None]:
-    return phone(value, country)
 
 
 def _zip(value: object, country: str) -> tuple[str, str | None]:
@@ -54,12 +51,10 @@ def _user_agent(value: object, country: str) -> tuple[str, str | None]:
     return cell_text(value).strip(), None
 
 
-def birth_date_rule(order: str) -> Rule:
-    """Return the rule for dates of birth written in the column's day-month order."""
-
-    def rule(value: object, country: str) -> tuple[str, str | None]:
+def _birth_date(order: str, evidence: times.OrderEvidence) -> Convert:
+    def convert(value: object, country: str) -> tuple[str, str | None]:
         try:
-            moment, _ = parse_datetime(value, order)
+            moment, _ = times.parse_datetime(value, order, evidence)
         except CellError:
             raise CellDroppedError(
                 f"{quote(value)} is not a date of birth pinupload can read; it is "
@@ -67,36 +62,116 @@ def birth_date_rule(order: str) -> Rule:
             ) from None
         return moment.strftime("%Y%m%d"), None
 
-    return rule
+    return convert
 
 
-USER_DATA_RULES: dict[str, UserDataRule] = {
-    "email": UserDataRule("em", True, _plain(nz.email)),
-    "phone": UserDataRule("ph", True, _phone, needs_country=True),
-    "first_name": UserDataRule("fn", True, _plain(nz.lower)),
-    "last_name": UserDataRule("ln", True, _plain(nz.lower)),
-    "gender": UserDataRule("ge", True, _plain(nz.gender)),
-    "date_of_birth": UserDataRule("db", True, birth_date_rule("MDY")),
-    "city": UserDataRule("ct", True, _plain(nz.city)),
-    "state": UserDataRule("st", True, _state, needs_country=True),
-    "zip": UserDataRule("zp", True, _zip, needs_country=True),
-    "country": UserDataRule("country", True, _plain(nz.country)),
-    "external_id": UserDataRule("external_id", True, _plain(nz.external_id)),
-    "mobile_ad_id": UserDataRule("hashed_maids", True, _maid),
-    "ip_address": UserDataRule("client_ip_address", False, _plain(nz.ip_address)),
-    "user_agent": UserDataRule("client_user_agent", False, _user_agent),
-}
+def _event_time(
+    order: str, tz: dt.tzinfo | None, evidence: times.OrderEvidence
+) -> Convert:
+    clock = times.UnixClock(tz)
+
+    def convert(value: object, country: str) -> tuple[int, str | None]:
+        moment, _ = times.parse_datetime(value, order, evidence)
+        try:
+            return clock.unix(moment), None
+        except (OverflowError, OSError, ValueError):
+            raise times.unreadable(value) from None
+
+    return convert
 
 
-def rules_for(orders: dict[str, str]) -> dict[str, UserDataRule]:
-    """Return the user-data rules with date columns read in their decided order."""
-    rules = dict(USER_DATA_RULES)
-    order = orders.get("date_of_birth")
-    if order:
-        rules["date_of_birth"] = replace(
-            rules["date_of_birth"], rule=birth_date_rule(order)
+def _event_name(value: object, country: str) -> tuple[str, str | None]:
+    name = cell_text(value).strip().lower().replace(" ", "_")
+    return name, unknown_event_name(name)
+
+
+def unknown_event_name(name: str) -> str | None:
+    """Return a warning when Pinterest does not know the event name, else None."""
+    if name in KNOWN_EVENT_NAMES:
+        return None
+    return (
+        f'"{name}" is not an event name Pinterest knows; it may be labelled '
+        '"Unknown". Use checkout, lead, signup, add_to_cart or custom'
+    )
+
+
+def _currency(value: object, country: str) -> tuple[str, str | None]:
+    return money.currency(value), None
+
+
+def _value(value: object, country: str) -> tuple[tuple[str, str | None], str | None]:
+    return money.parse_value(value), None
+
+
+def _items(value: object, country: str) -> tuple[int, str | None]:
+    try:
+        number = float(cell_text(value).replace(",", "").strip())
+    except ValueError:
+        number = -1.0
+    if not number.is_integer() or number < 0:
+        raise CellDroppedError(
+            f"{quote(value)} is not a whole number of items; it is left out"
         )
-    return rules
+    return int(number), None
+
+
+def _ids(value: object, country: str) -> tuple[list[str], str | None]:
+    text = nz.text_of(value).replace(";", ",").replace("|", ",")
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise CellDroppedError(f"{quote(value)} holds no product ids; it is left out")
+    return ids, None
+
+
+_TEXT = _plain(nz.text_of)
+
+
+def rules_for(
+    orders: dict[str, str],
+    tz: dt.tzinfo | None,
+    evidence: dict[str, times.OrderEvidence],
+) -> dict[str, FieldRule]:
+    """Return every field's rule, dates read in their column's decided order.
+
+    Date rules add what their texts show about the day-month order to
+    `evidence`, so a guess can be checked once every row has been read.
+    """
+    ud, cd, ev = USER_DATA, CUSTOM_DATA, EVENT
+    order = orders.get("event_time", "MDY")
+    rules = [
+        FieldRule("country", ud, "country", _plain(nz.country), hashed=True),
+        FieldRule("email", ud, "em", _plain(nz.email), hashed=True, cached=False),
+        FieldRule("phone", ud, "ph", phone, True, needs_country=True, cached=False),
+        FieldRule("first_name", ud, "fn", _plain(nz.lower), hashed=True),
+        FieldRule("last_name", ud, "ln", _plain(nz.lower), hashed=True),
+        FieldRule("gender", ud, "ge", _plain(nz.gender), hashed=True),
+        FieldRule("date_of_birth", ud, "db",
+                  _birth_date(orders.get("date_of_birth", "MDY"),
+                              evidence["date_of_birth"]), hashed=True),
+        FieldRule("city", ud, "ct", _plain(nz.city), hashed=True),
+        FieldRule("state", ud, "st", _state, hashed=True, needs_country=True),
+        FieldRule("zip", ud, "zp", _zip, hashed=True, needs_country=True),
+        FieldRule("external_id", ud, "external_id", _plain(nz.external_id),
+                  hashed=True, cached=False),
+        FieldRule("mobile_ad_id", ud, "hashed_maids", _plain(nz.mobile_ad_id),
+                  hashed=True, cached=False),
+        FieldRule("ip_address", ud, "client_ip_address", _plain(nz.ip_address),
+                  cached=False),
+        FieldRule("user_agent", ud, "client_user_agent", _user_agent),
+        FieldRule("event_time", ev, "event_time",
+                  _event_time(order, tz, evidence["event_time"])),
+        FieldRule("event_name", ev, "event_name", _event_name),
+        FieldRule("event_id", ev, "event_id", _TEXT, cached=False),
+        FieldRule("order_id", cd, "order_id", _TEXT, cached=False),
+        FieldRule("value", cd, "value", _value),
+        FieldRule("currency", cd, "currency", _currency),
+        FieldRule("num_items", cd, "num_items", _items),
+        FieldRule("content_ids", cd, "content_ids", _ids),
+        FieldRule("content_name", cd, "content_name", _TEXT),
+        FieldRule("content_category", cd, "content_category", _TEXT),
+        FieldRule("content_brand", cd, "content_brand", _TEXT),
+    ]  # fmt: skip
+    return {rule.name: rule for rule in rules}
 
 
 KNOWN_EVENT_NAMES = frozenset(

@@ -13,6 +13,7 @@ from pinupload.core.cells import CellError, cell_text, quote
 
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "$": "USD"}
 _CODE = re.compile(r"[A-Za-z]{3}")
+_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 _GROUPING = str.maketrans("", "", " \u00a0\u202f'’_")
 
 
@@ -40,12 +41,18 @@ def parse_value(value: object) -> tuple[str, str | None]:
     Accepts numbers and text such as "$1,234.56", "1.234,56" or "1 234,56 EUR".
     Raises CellError for anything that is not one non-negative amount.
     """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    kind = type(value)
+    if kind is float or kind is int:
+        # 15 significant digits undo binary noise such as 85.51000000000001.
+        text = format(value, ".15g")
+        if _PLAIN.fullmatch(text):
+            return _trimmed(text), None
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             raise _not_a_number(value)
-        # 15 significant digits undo binary noise such as 85.51000000000001.
-        return _checked(Decimal(format(value, ".15g")), value), None
+        return _checked(Decimal(text), value), None
     text = cell_text(value).strip()
+    if _PLAIN.fullmatch(text):
+        return _trimmed(text), None
     found: str | None = None
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
@@ -59,6 +66,14 @@ def parse_value(value: object) -> tuple[str, str | None]:
     negative = text.startswith("(") and text.endswith(")")
     number = _to_decimal(text.strip("() ").translate(_GROUPING), value)
     return _checked(-number if negative else number, value), found
+
+
+def _trimmed(text: str) -> str:
+    """Return a plain decimal without leading or trailing zeros ("007.50" -> "7.5")."""
+    whole, _dot, fraction = text.partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def _to_decimal(text: str, value: object) -> Decimal:

@@ -33,11 +33,10 @@ def text_of(value: object) -> str:
 
 def email(value: object) -> str:
     """Return the email lowercased; raise CellError when it is not an address."""
-    text = text_of(value)
-    if text.lower().startswith("mailto:"):
+    text = (value if type(value) is str else cell_text(value)).strip().lower()
+    if text.startswith("mailto:"):
         text = text[7:].strip()
-    text = text.lower()
-    if is_hashed(text):
+    if len(text) == 64 and is_hashed(text):
         return text
     if not _EMAIL.fullmatch(text):
         raise CellError(

@@ -30,10 +30,10 @@ def phone(value: object, region: str) -> tuple[str, str | None]:
             )
         digits = _to_e164(text, region, value)
         return digits, f"phone {quote(value)} was stored as a number: read as +{digits}"
-    text = cell_text(value).strip()
-    if is_hashed(text.lower()):
+    text = (value if type(value) is str else cell_text(value)).strip()
+    if len(text) == 64 and is_hashed(text.lower()):
         return text.lower(), None
-    if _SCIENTIFIC.fullmatch(text):
+    if ("e" in text or "E" in text) and _SCIENTIFIC.fullmatch(text):
         raise CellDroppedError(
             f"phone {quote(value)} is in scientific notation and its digits are lost; "
             "format the column as text before exporting. It is left out"

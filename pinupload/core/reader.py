@@ -49,6 +49,8 @@ class Sheet:
         self.path = Path(path)
         self.sheet_names: list[str] = []
         self.sheet: str | None = None
+        self._text: CsvFile | None = None
+        self._height = 0
         self._raw_rows = self._open(sheet)
         self.header_row, self.headers = self._find_header(header_row)
         self.width = len(self.headers)
@@ -118,6 +120,7 @@ class Sheet:
                 "spreadsheet program and save it again as .xlsx or .csv."
             ) from None
         self.sheet = chosen.name
+        self._height = int(chosen.height) + int((chosen.start or (0, 0))[0])
         return chosen.iter_rows
 
     def _first_with_data(
@@ -153,6 +156,7 @@ class Sheet:
                 f"{self.path.name} is not a readable text spreadsheet; save it again "
                 "from your spreadsheet program as CSV (UTF-8)."
             ) from None
+        self._text = text_file
         return text_file.rows
 
     # -- the header ------------------------------------------------------------
@@ -208,33 +212,70 @@ class Sheet:
         return headers
 
     # -- the data ------------------------------------------------------------
-    def data_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+    def data_rows(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, Sequence[object]]]:
         """Yield (spreadsheet row number, cells) for every data row under the header.
 
-        Empty rows are skipped and a totals line at the bottom is left out; both
-        are told in `notes` once the iteration ends.
+        With `start`/`stop`, only rows numbered start <= n < stop. Empty rows are
+        skipped and a totals line at the bottom is left out; `notes` tells both
+        once the iteration ends.
         """
         self.notes = []
-        empty = 0
-        pending: tuple[int, Sequence[object]] | None = None
-        for number, row in enumerate(self._raw(), start=1):
-            if number <= self.header_row:
-                continue
-            if all(is_blank(c) for c in row):
-                empty += 1
-                continue
-            if pending is not None:
-                yield pending
-            pending = (number, row)
-        if pending is not None:
-            if _is_totals(pending[1]):
-                self.notes.append(
-                    f"Row {pending[0]} looks like a totals line and was left out."
-                )
-            else:
-                yield pending
-        if empty:
-            self.notes.append(f"{empty} empty row{'s' * (empty != 1)} skipped.")
+        scan = DataScan()
+        rows = enumerate(self._raw(), start=1)
+        yield from scan.rows(rows, max(start, self.header_row + 1), stop)
+        self.notes = scan.notes()
+
+    # -- splitting the work ------------------------------------------------------
+    @property
+    def is_text(self) -> bool:
+        """Return True for a delimited text file."""
+        return self._text is not None
+
+    def row_estimate(self, bytes_per_row: int) -> int:
+        """Return roughly how many rows the sheet has, without reading them."""
+        if self._text is not None:
+            return self.path.stat().st_size // bytes_per_row
+        return self._height
+
+    def split(self, count: int) -> list[tuple[int, int | None]]:
+        """Return `count` or fewer (start, stop) pieces that cover every data row.
+
+        Workbook pieces are row numbers; text pieces are byte offsets.
+        """
+        if count <= 1:
+            return [(0, None)]
+        if self._text is not None:
+            if not self._text.splittable or self._text.has_stray_quotes():
+                return [(0, None)]
+            points = self._text.split_points(count)
+        else:
+            first = self.header_row + 1
+            size = max(1, (self._height - first + 1) // count)
+            points = [0] + [first + size * k for k in range(1, count)]
+        return [
+            (start, points[k + 1] if k + 1 < len(points) else None)
+            for k, start in enumerate(points)
+        ]
+
+    def scan_piece(
+        self, data: DataScan, piece: tuple[int, int | None], first: bool, last: bool
+    ) -> Iterator[tuple[int, Sequence[object]]]:
+        """Yield the data rows of one piece from split().
+
+        Text pieces after the first number their rows from 1: the caller shifts
+        them once the rows before are counted.
+        """
+        start, stop = piece
+        if self._text is None:
+            return data.rows(
+                enumerate(self._raw(), 1), max(start, self.header_row + 1), stop
+            )
+        records = enumerate(self._text.records_between(start, stop), 1)
+        if first:
+            return data.rows(records, self.header_row + 1, None)
+        return data.rows(records, 1, None)
 
     def read(self, progress: Callable[[int], None] | None = None) -> Table:
         """Return the whole sheet as a Table (rows kept as tuples)."""
@@ -258,6 +299,57 @@ class Sheet:
 
 
 _VALUE_LIKE = re.compile(r"[\d\s.,:/\-+$€£%()]+|.*@.*")
+
+
+class DataScan:
+    """Picks data rows out of numbered raw rows, counting what it leaves out."""
+
+    def __init__(self) -> None:
+        self.empty = 0
+        self.totals_row: int | None = None
+        self.last_number = 0
+
+    def rows(
+        self,
+        numbered: Iterator[tuple[int, Sequence[object]]],
+        start: int,
+        stop: int | None,
+    ) -> Iterator[tuple[int, Sequence[object]]]:
+        """Yield the data rows numbered start <= n < stop (stop None: to the end)."""
+        pending: tuple[int, Sequence[object]] | None = None
+        for number, row in numbered:
+            self.last_number = number
+            if number < start:
+                continue
+            if stop is not None and number >= stop:
+                break
+            first = row[0] if row else None
+            if not any(row) or (
+                (first is None or (type(first) is str and not first.strip()))
+                and all(is_blank(c) for c in row)
+            ):
+                self.empty += 1
+                continue
+            if pending is not None:
+                yield pending
+            pending = (number, row)
+        else:
+            # Only the true end of the sheet can hold its totals line.
+            if pending is not None and _is_totals(pending[1]):
+                self.totals_row, pending = pending[0], None
+        if pending is not None:
+            yield pending
+
+    def notes(self) -> list[str]:
+        """Return what was left out, in words."""
+        out = []
+        if self.totals_row is not None:
+            out.append(
+                f"Row {self.totals_row} looks like a totals line and was left out."
+            )
+        if self.empty:
+            out.append(f"{self.empty} empty row{'s' * (self.empty != 1)} skipped.")
+        return out
 
 
 def _header_score(row: Sequence[object]) -> float:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pinupload.core.cells import CellError, cell_text, is_blank, quote
+from pinupload.core.cells import CellError, cell_text, quote
 
 ORDERS = ("DMY", "MDY", "YMD")
 
@@ -44,57 +45,93 @@ def _split(text: str) -> tuple[int, int, int, str] | None:
     return int(m.group(1)), int(m.group(3)), int(m.group(4)), m.group(2)
 
 
+@dataclass
+class OrderEvidence:
+    """What a column's D/M/Y-like texts say about their day-month order."""
+
+    day_first: bool = False
+    month_first: bool = False
+    year_first: bool = False
+    dotted: bool = False
+    slashed: bool = False
+
+    def add(self, a: int, b: int, sep: str) -> None:
+        """Take the first two numbers and the separator of one text date."""
+        if a > 31:
+            self.year_first = True
+        elif a > 12:
+            self.day_first = True
+        elif b > 12:
+            self.month_first = True
+        if sep == ".":
+            self.dotted = True
+        else:
+            self.slashed = True
+
+    def merge(self, other: OrderEvidence) -> None:
+        """Add what another run of the same column saw."""
+        for name in ("day_first", "month_first", "year_first", "dotted", "slashed"):
+            if getattr(other, name):
+                setattr(self, name, True)
+
+    @property
+    def seen(self) -> bool:
+        return self.dotted or self.slashed
+
+    def decide(self, forced: str | None) -> tuple[str, str | None]:
+        """Return (order, note); the note explains a guess.
+
+        A day over 12 settles the order for the whole column; without one the
+        order is `forced`, else what the separator suggests (dots: day first).
+        """
+        if forced:
+            return forced, None
+        if self.year_first:
+            return "YMD", None
+        if self.day_first and not self.month_first:
+            return "DMY", None
+        if self.month_first and not self.day_first:
+            return "MDY", None
+        if self.day_first and self.month_first:
+            return "MDY", "mixes day-first and month-first dates"
+        if not self.seen:
+            return "MDY", None
+        order = "DMY" if self.dotted and not self.slashed else "MDY"
+        words = "day/month" if order == "DMY" else "month/day"
+        other = "MDY" if order == "DMY" else "DMY"
+        return order, (
+            f"no day over 12 settles whether dates are day or month first; they "
+            f"were read as {words}. If that is wrong, choose date order {other}"
+        )
+
+
 def decide_order(
     values: Iterable[object], forced: str | None
 ) -> tuple[str, str | None]:
-    """Return (order, note) for a column's text dates; the note explains a guess.
-
-    A day over 12 settles the order for the whole column; without one the order
-    is `forced`, else what the separator suggests (dots are day-first).
-    """
-    if forced:
-        return forced, None
-    day_first = month_first = year_first = False
-    dotted = slashed = False
+    """Return (order, note) for a column's values (see OrderEvidence.decide)."""
+    evidence = OrderEvidence()
     for value in values:
-        if not isinstance(value, str):
-            continue
-        parts = _split(value)
-        if parts is None:
-            continue
-        a, b, _c, sep = parts
-        if a > 31:
-            year_first = True
-        elif a > 12:
-            day_first = True
-        elif b > 12:
-            month_first = True
-        dotted |= sep == "."
-        slashed |= sep != "."
-    if year_first:
-        return "YMD", None
-    if day_first and not month_first:
-        return "DMY", None
-    if month_first and not day_first:
-        return "MDY", None
-    if day_first and month_first:
-        return "MDY", "mixes day-first and month-first dates"
-    if not (dotted or slashed):
-        return "MDY", None
-    order = "DMY" if dotted and not slashed else "MDY"
-    words = "day/month" if order == "DMY" else "month/day"
-    other = "MDY" if order == "DMY" else "DMY"
-    return order, (
-        f"no day over 12 settles whether dates are day or month first; they were "
-        f"read as {words}. If that is wrong, choose date order {other}"
-    )
+        if isinstance(value, str):
+            parts = _split(value)
+            if parts is not None:
+                evidence.add(parts[0], parts[1], parts[3])
+    return evidence.decide(forced)
 
 
-def parse_datetime(value: object, order: str) -> tuple[dt.datetime, bool]:
+def parse_datetime(
+    value: object, order: str, evidence: OrderEvidence | None = None
+) -> tuple[dt.datetime, bool]:
     """Return (datetime, date_only) for a cell; the datetime is naive or aware.
 
-    Raises CellError when the cell holds no readable time.
+    D/M/Y-like texts are added to `evidence`. Raises CellError when the cell
+    holds no readable time.
     """
+    if type(value) is str and len(value) == 19 and value[10] in " T":
+        # The commonest export form, "2026-11-30 14:05:09", straight to the parser.
+        try:
+            return dt.datetime.fromisoformat(value), False
+        except ValueError:
+            pass
     if isinstance(value, dt.datetime):
         return value, False
     if isinstance(value, dt.date):
@@ -108,18 +145,22 @@ def parse_datetime(value: object, order: str) -> tuple[dt.datetime, bool]:
         try:
             parsed = dt.datetime.fromisoformat(text.replace(" UTC", "Z"))
         except ValueError:
-            raise _unreadable(value) from None
+            raise unreadable(value) from None
         if len(text) == 10:
             return dt.datetime.combine(parsed.date(), _NOON), True
         return parsed, False
-    return _from_parts(text, order, value)
+    return _from_parts(text, order, value, evidence)
 
 
-def _from_parts(text: str, order: str, value: object) -> tuple[dt.datetime, bool]:
+def _from_parts(
+    text: str, order: str, value: object, evidence: OrderEvidence | None
+) -> tuple[dt.datetime, bool]:
     m = _DMY_TEXT.fullmatch(text)
     if not m:
-        raise _unreadable(value)
+        raise unreadable(value)
     a, b, c = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    if evidence is not None:
+        evidence.add(a, b, m.group(2))
     if a > 31:
         order = "YMD"
     year, month, day = (
@@ -138,18 +179,19 @@ def _from_parts(text: str, order: str, value: object) -> tuple[dt.datetime, bool
     try:
         return dt.datetime(year, month, day, hour, minute, second), m.group(5) is None
     except ValueError:
-        raise _unreadable(value) from None
+        raise unreadable(value) from None
 
 
 def _from_unix(number: float, value: object) -> dt.datetime:
     if 1e12 <= number < 1e14:
         number /= 1000.0
     if not 1e9 <= number < 1e11:
-        raise _unreadable(value)
+        raise unreadable(value)
     return dt.datetime.fromtimestamp(number, dt.UTC)
 
 
-def _unreadable(value: object) -> CellError:
+def unreadable(value: object) -> CellError:
+    """Return the error for a cell that holds no readable time."""
     return CellError(
         f"{quote(value)} is not a date or time pinupload can read; use a form such "
         "as 2026-11-30 14:05 or 11/30/2026"
@@ -165,6 +207,33 @@ def to_unix(moment: dt.datetime, tz: dt.tzinfo | None) -> int:
     return int(moment.timestamp())
 
 
-def is_blank_cell(value: object) -> bool:
-    """Return True for an empty time cell."""
-    return is_blank(value)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _naive_seconds(moment: dt.datetime) -> int:
+    days = moment.toordinal() - _EPOCH_ORDINAL
+    return days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+class UnixClock:
+    """Unix seconds of times in one zone, the zone's offset looked up once an hour.
+
+    Zones change their offset on the hour, so one lookup per distinct hour gives
+    the same answers as asking the zone for every time, at a fraction of the cost.
+    """
+
+    def __init__(self, tz: dt.tzinfo | None) -> None:
+        self._tz = tz
+        self._offsets: dict[tuple[int, int, int, int], int] = {}
+
+    def unix(self, moment: dt.datetime) -> int:
+        """Return Unix seconds; naive times are in this clock's zone."""
+        if moment.tzinfo is not None:
+            return int(moment.timestamp())
+        key = (moment.year, moment.month, moment.day, moment.hour)
+        offset = self._offsets.get(key)
+        if offset is None:
+            start = moment.replace(minute=0, second=0, microsecond=0)
+            offset = to_unix(start, self._tz) - _naive_seconds(start)
+            self._offsets[key] = offset
+        return _naive_seconds(moment) + offset

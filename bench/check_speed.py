@@ -1,0 +1,78 @@
+"""How fast `pinupload check --payload` is against calamine's bare read, and its memory.
+
+    python bench/check_speed.py [ROWS ...]     (default: 100000 1000000)
+
+Each measurement is a fresh process, timed from start to exit, so interpreter
+start-up counts on both sides. Peak memory is the child's maximum resident set.
+Targets: xlsx check <= 1.5x calamine's bare read; csv >= 100,000 rows/s;
+1,000,000 rows under 1 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.make_files import ensure  # noqa: E402
+
+BARE_READ = (
+    "import sys, python_calamine as c\n"
+    "s = c.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)\n"
+    "n = sum(1 for _ in s.iter_rows())\n"
+)
+
+
+def measure(argv: list[str]) -> tuple[float, float]:
+    """Return (wall seconds, peak resident MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{argv} failed with status {status}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def best_of(runs: int, argv: list[str]) -> tuple[float, float]:
+    results = [measure(argv) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> None:
+    counts = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    out = Path(__file__).parent / "out"
+    py = sys.executable
+    print(f"{'file':<22} {'rows':>9} {'read s':>7} {'check s':>8} {'ratio':>6} "
+          f"{'rows/s':>9} {'peak MB':>8}")  # fmt: skip
+    for count in counts:
+        runs = 3 if count <= 100_000 else 1
+        xlsx, text = ensure(count, out)
+        with tempfile.TemporaryDirectory() as tmp:
+            payload = str(Path(tmp) / "payload.jsonl")
+            for path in (xlsx, text):
+                check = [
+                    py,
+                    "-m",
+                    "pinupload",
+                    "check",
+                    str(path),
+                    "--payload",
+                    payload,
+                ]
+                wall, peak = best_of(runs, check)
+                if path.suffix == ".xlsx":
+                    read, _ = best_of(runs, [py, "-c", BARE_READ, str(path)])
+                    ratio = f"{wall / read:.2f}"
+                else:
+                    read, ratio = float("nan"), "-"
+                print(f"{path.name:<22} {count:>9} {read:>7.2f} {wall:>8.2f} {ratio:>6} "
+                      f"{count / wall:>9,.0f} {peak:>8.0f}", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

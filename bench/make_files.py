@@ -1,0 +1,115 @@
+"""Generate realistic store-sales files (15 columns) for the benchmarks.
+
+    python bench/make_files.py ROWS [--out bench/out]
+
+Writes sales-ROWS.xlsx and sales-ROWS.csv; existing files are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HEADER = ("Order ID", "Sale Date", "Customer Email", "Phone Number", "First Name",
+          "Last Name", "City", "State", "ZIP", "Country", "Order Total", "Currency",
+          "Qty", "Product IDs", "Store")  # fmt: skip
+FIRST = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth "
+    "William Barbara Richard Susan Joseph Jessica Thomas Sarah Chris Karen"
+).split()
+LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez "
+    "Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Lee"
+).split()
+PLACES = [
+    ("New York", "NY", "100"),
+    ("Los Angeles", "CA", "900"),
+    ("Chicago", "IL", "606"),
+    ("Houston", "TX", "770"),
+    ("Phoenix", "AZ", "850"),
+    ("Philadelphia", "PA", "191"),
+    ("San Antonio", "TX", "782"),
+    ("San Diego", "CA", "921"),
+    ("Dallas", "TX", "752"),
+    ("Boston", "MA", "021"),
+]
+STORES = [f"Store {i:03d}" for i in range(1, 41)]
+
+
+def rows(count: int, seed: int = 7) -> Iterator[tuple[object, ...]]:
+    """Yield `count` sales from the last six days, reproducibly."""
+    rnd = random.Random(seed)
+    start = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=6)
+    for i in range(count):
+        first, last = rnd.choice(FIRST), rnd.choice(LAST)
+        city, state, zip3 = rnd.choice(PLACES)
+        when = start + dt.timedelta(seconds=rnd.randrange(5 * 86400))
+        yield (
+            f"ORD-{1_000_000 + i}",
+            when,
+            f"{first}.{last}{i}@example.com".lower()
+            if i % 7
+            else f" {first}.{last}{i}@Example.com ",
+            f"({rnd.randrange(201, 990)}) {rnd.randrange(200, 999)}-{rnd.randrange(10000):04d}",
+            first,
+            last,
+            city,
+            state,
+            f"{zip3}{rnd.randrange(100):02d}",
+            "US",
+            round(rnd.uniform(5, 500), 2),
+            "USD",
+            rnd.randrange(1, 6),
+            ",".join(
+                f"SKU-{rnd.randrange(1, 5000)}" for _ in range(rnd.randrange(1, 4))
+            ),
+            rnd.choice(STORES),
+        )
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sales")
+    sheet.append(HEADER)
+    for row in rows(count):
+        sheet.append(row)
+    book.save(path)
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for row in rows(count):
+            writer.writerow([r.strftime("%Y-%m-%d %H:%M:%S") if isinstance(r, dt.datetime)
+                             else r for r in row])  # fmt: skip
+
+
+def ensure(count: int, out: Path) -> tuple[Path, Path]:
+    """Return the xlsx and csv of `count` rows, writing them if missing."""
+    out.mkdir(parents=True, exist_ok=True)
+    xlsx, text = out / f"sales-{count}.xlsx", out / f"sales-{count}.csv"
+    if not text.exists():
+        write_csv(text, count)
+    if not xlsx.exists():
+        write_xlsx(xlsx, count)
+    return xlsx, text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("rows", type=int)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+    for path in ensure(args.rows, args.out):
+        print(path, f"{path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

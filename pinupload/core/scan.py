@@ -1,0 +1,162 @@
+"""Converting a run of rows, then joining runs and finding the sales that repeat."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from pinupload.core.convert import Converter
+from pinupload.core.model import ERROR, Problem
+from pinupload.core.times import OrderEvidence
+
+MAX_BATCH = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Part:
+    """What converting one run of rows gave; row numbers may be relative."""
+
+    numbers: list[int] = field(default_factory=list)
+    ids: list[str | None] = field(default_factory=list)
+    orders: list[str | None] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    empty: int = 0
+    totals_row: int | None = None
+    last_number: int = 0  # the last raw row the part read, blank or not
+    payload: Path | None = None
+    evidence: dict[str, OrderEvidence] | None = None  # from a forked worker
+
+    def shifted(self, offset: int) -> Part:
+        """Return this part with every row number moved by `offset`."""
+        if not offset:
+            return self
+        return dataclasses.replace(
+            self,
+            numbers=[n + offset for n in self.numbers],
+            problems=[shift_problem(p, offset) for p in self.problems],
+            totals_row=None if self.totals_row is None else self.totals_row + offset,
+            last_number=self.last_number + offset,
+        )
+
+
+def shift_problem(problem: Problem, offset: int) -> Problem:
+    """Return `problem` about the row `offset` further down."""
+    old, new = f"Row {problem.row}", f"Row {problem.row + offset}"
+    message = new + problem.message[len(old) :]
+    return dataclasses.replace(problem, row=problem.row + offset, message=message)
+
+
+def scan(
+    converter: Converter,
+    rows: Iterable[tuple[int, Sequence[object]]],
+    payload: IO[bytes] | None = None,
+    progress: Progress | None = None,
+) -> Part:
+    """Convert numbered rows; write every valid event to `payload` in batches."""
+    part = Part()
+    convert = converter.convert
+    numbers, ids, orders, problems = part.numbers, part.ids, part.orders, part.problems
+    batch: list[dict[str, Any]] = []
+    for number, cells in rows:
+        event, found = convert(number, cells)
+        numbers.append(number)
+        if found:
+            problems.extend(found)
+        if event is None:
+            ids.append(None)
+            orders.append(None)
+            continue
+        ids.append(event["event_id"])
+        orders.append(event.get("custom_data", {}).get("order_id"))
+        if payload is not None:
+            batch.append(event)
+            if len(batch) == MAX_BATCH:
+                payload.write(orjson.dumps({"data": batch}) + b"\n")
+                batch = []
+        if progress is not None and len(numbers) % 5000 == 0:
+            progress(len(numbers), 0)
+    if payload is not None and batch:
+        payload.write(orjson.dumps({"data": batch}) + b"\n")
+    return part
+
+
+def find_repeats(parts: Sequence[Part], mapping: dict[str, str]) -> set[str]:
+    """Mark every later occurrence of a sale as an error; return the ids to drop.
+
+    The first row with an event id keeps it; a repeat gets None as its id, an
+    error naming the first row, and its event must leave the payload.
+    """
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    for part in parts:
+        for i, event_id in enumerate(part.ids):
+            if event_id is None:
+                continue
+            first = seen.get(event_id)
+            if first is None:
+                seen[event_id] = part.numbers[i]
+                continue
+            repeated.add(event_id)
+            part.ids[i] = None
+            part.problems.append(
+                _repeat(part.numbers[i], first, part.orders[i], mapping)
+            )
+    return repeated
+
+
+def _repeat(
+    number: int, first: int, order: str | None, mapping: dict[str, str]
+) -> Problem:
+    if "event_id" in mapping:
+        column, name, why = mapping["event_id"], "event_id", "the same event id"
+    elif order:
+        column, name, why = (
+            mapping["order_id"],
+            "order_id",
+            f'the same order id "{order}"',
+        )
+    else:
+        column, name, why = None, None, "the same customer, time and value"
+    where = f'Row {number}, column "{column}"' if column else f"Row {number}"
+    return Problem(
+        number, column, name, ERROR,
+        f"{where}: repeats the sale in row {first} ({why}); it is sent once. "
+        "Remove the repeated row if it is a mistake.",
+    )  # fmt: skip
+
+
+def copy_payload(parts: Sequence[Part], out: IO[bytes], repeated: set[str]) -> None:
+    """Append the parts' payload files to `out`, leaving out repeated sales.
+
+    A repeated id's first occurrence stays: it is dropped only after being seen.
+    """
+    kept: set[str] = set()
+    for part in parts:
+        if part.payload is None:
+            continue
+        with part.payload.open("rb") as handle:
+            for line in handle:
+                if repeated:
+                    line = _filter_line(line, repeated, kept)
+                    if not line:
+                        continue
+                out.write(line)
+
+
+def _filter_line(line: bytes, repeated: set[str], kept: set[str]) -> bytes:
+    body = orjson.loads(line)
+    events = []
+    for event in body["data"]:
+        event_id = event["event_id"]
+        if event_id in repeated:
+            if event_id in kept:
+                continue
+            kept.add(event_id)
+        events.append(event)
+    return orjson.dumps({"data": events}) + b"\n" if events else b""
