@@ -45,6 +45,7 @@ EVENT_KEYS = {
     "wifi",
 }
 HEX64 = re.compile(r"[0-9a-f]{64}")
+EVENT_ID = re.compile(rb'"event_id":"((?:[^"\\]|\\.)*)"')
 PATH = re.compile(r"/v5/ad_accounts/(\d{1,18})/events")
 DAY = 86400
 
@@ -81,6 +82,7 @@ class State:
     max_age_days: float
     partial_status: int
     schema: Any
+    fast: bool = False  # trust bodies, only count and record them (bench)
     lock: threading.Lock = field(default_factory=threading.Lock)
     faults: deque[Fault] = field(default_factory=deque)
     calls: list[Call] = field(default_factory=list)
@@ -121,6 +123,7 @@ class PinterestServer:
         max_age_days: float = 7,
         partial_status: int = 422,
         use_schema: bool = True,
+        fast: bool = False,
     ) -> None:
         self.state = State(
             accounts=accounts or {"good-token": {"123456"}},
@@ -130,6 +133,7 @@ class PinterestServer:
             max_age_days=max_age_days,
             partial_status=partial_status,
             schema=_load_schema(use_schema),
+            fast=fast,
         )
         handler = type("Handler", (_Handler,), {"state": self.state})
         self._httpd = _Server(("127.0.0.1", 0), handler)
@@ -210,6 +214,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output quiet
 
+    def do_GET(self) -> None:
+        if self.path != "/_stats":
+            return self._send(404, {"code": 404, "message": "Not found"}, {})
+        with self.state.lock:
+            stats = {
+                "calls": [[c.at, c.test, c.status, c.events] for c in self.state.calls],
+                "processed": sum(self.state.processed[False].values()),
+                "duplicates": sum(
+                    1 for n in self.state.processed[False].values() if n > 1
+                ),
+                "violations": self.state.violations[-20:],
+            }
+        self._send(200, stats, {})
+
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         rid = uuid.uuid4().hex[:16]
@@ -280,12 +298,32 @@ class _Handler(BaseHTTPRequestHandler):
                 {"code": 4197, "message": "Try again later"},
                 headers,
             )
+        if self.state.fast:
+            return self._trusted(body, test, headers)
         try:
             events = _check_body(orjson.loads(body), self.state.schema)
         except (ValueError, orjson.JSONDecodeError) as exc:
             return 400, {"code": 4196, "message": f"Invalid request: {exc}"}, headers
         status, payload = self._process(events, test, fault)
         return status, payload, headers
+
+    def _trusted(
+        self, body: bytes, test: bool, headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Count and record without reading events: enough to measure throughput."""
+        ids = [m.decode() for m in EVENT_ID.findall(body)]
+        if not 1 <= len(ids) <= 1000:
+            return 400, {"code": 4196, "message": "'data' must hold 1 to 1000"}, headers
+        with self.state.lock:
+            self.state.received[test].update(ids)
+            self.state.processed[test].update(ids)
+        answer = {"status": "processed", "error_message": None, "warning_message": None}
+        details = {
+            "num_events_received": len(ids),
+            "num_events_processed": len(ids),
+            "events": [answer] * len(ids),
+        }
+        return 200, details, headers
 
     def _check_auth(self, account: str) -> tuple[int, dict[str, Any]] | None:
         auth = self.headers.get("Authorization", "")
@@ -391,3 +429,30 @@ def _event_result(
         return "failed", "Given timestamp is in the past", None
     warning = None if "external_id" in event["user_data"] else "external_id is missing"
     return "processed", None, warning
+
+
+def main() -> None:
+    """Serve in a process of its own (bench/): print the URL, serve until killed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--calls-per-minute", type=int, default=5000)
+    parser.add_argument("--token", default="bench-token")
+    parser.add_argument("--account", default="123456")
+    parser.add_argument("--schema", action="store_true", help="check bodies fully")
+    parser.add_argument("--fast", action="store_true", help="count, do not check")
+    args = parser.parse_args()
+    server = PinterestServer(
+        {args.token: {args.account}},
+        calls_per_minute=args.calls_per_minute,
+        latency=args.latency,
+        use_schema=args.schema,
+        fast=args.fast,
+    )
+    print(server.url, flush=True)
+    server._httpd.serve_forever(0.05)
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ def test_processed_events_are_skipped_failed_ones_are_not(app_home: Path) -> Non
     with Ledger.open() as ledger:
         ledger.claim()
         run = ledger.begin_run("1", False, "a.xlsx", 3, 3, 0)
-        batch = ledger.write_ahead(run, "1", False, entries("e0", "e1", "e2"))
+        (batch,) = ledger.write_ahead(run, "1", False, [entries("e0", "e1", "e2")])
         ledger.settle(batch, BatchAnswer(422, "rid1", [OK, BAD, OK]))
         assert ledger.already_sent("1", ["e0", "e1", "e2", "e9"]) == {"e0", "e2"}
         assert ledger.already_sent("2", ["e0"]) == set()  # per ad account
@@ -42,7 +42,7 @@ def test_processed_events_are_skipped_failed_ones_are_not(app_home: Path) -> Non
 def test_test_runs_record_nothing_as_sent(app_home: Path) -> None:
     with Ledger.open() as ledger:
         run = ledger.begin_run("1", True, None, 1, 1, 0)
-        batch = ledger.write_ahead(run, "1", True, entries("e0"))
+        (batch,) = ledger.write_ahead(run, "1", True, [entries("e0")])
         ledger.settle(batch, BatchAnswer(200, "rid", [OK]))
         assert ledger.already_sent("1", ["e0"]) == set()
         assert ledger.run_rows(run)[0].status == "processed"
@@ -51,9 +51,9 @@ def test_test_runs_record_nothing_as_sent(app_home: Path) -> None:
 def test_refused_and_unposted_batches_are_free_to_send(app_home: Path) -> None:
     with Ledger.open() as ledger:
         run = ledger.begin_run("1", False, None, 2, 2, 0)
-        refused = ledger.write_ahead(run, "1", False, entries("e0"))
+        (refused,) = ledger.write_ahead(run, "1", False, [entries("e0")])
         ledger.settle_error(refused, "Pinterest refused it.", maybe_delivered=False)
-        unposted = ledger.write_ahead(run, "1", False, entries("e1"))
+        (unposted,) = ledger.write_ahead(run, "1", False, [entries("e1")])
         ledger.settle_error(unposted, "Cancelled.", maybe_delivered=False, posted=False)
         assert ledger.event_states("1", ["e0", "e1"]) == {}
         rows = ledger.run_rows(run)
@@ -67,7 +67,7 @@ def kill_after_write_ahead(home: Path) -> None:
         "ledger = Ledger.open()\n"
         "ledger.claim()\n"
         "run = ledger.begin_run('1', False, 'a.csv', 2, 2, 0)\n"
-        "ledger.write_ahead(run, '1', False, [(0, 2, 'e0'), (1, 3, 'e1')])\n"
+        "ledger.write_ahead(run, '1', False, [[(0, 2, 'e0'), (1, 3, 'e1')]])\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     env = {"PINUPLOAD_HOME": str(home), "PATH": "/usr/bin:/bin"}
@@ -90,7 +90,7 @@ def test_in_flight_batches_of_a_killed_run_become_unconfirmed(app_home: Path) ->
 
         # sent again on purpose and processed: no longer unconfirmed
         run = ledger.begin_run("1", False, "a.csv", 2, 2, 0)
-        batch = ledger.write_ahead(run, "1", False, [(0, 2, "e0")])
+        (batch,) = ledger.write_ahead(run, "1", False, [[(0, 2, "e0")]])
         ledger.settle(batch, BatchAnswer(200, "rid", [OK]))
         assert ledger.event_states("1", ["e0", "e1"]) == {
             "e0": "processed",
@@ -134,7 +134,7 @@ def test_history_keeps_every_run_and_row(app_home: Path) -> None:
                 RowResult(0, 2, "e0", "skipped"),
             ],
         )
-        batch = ledger.write_ahead(run, "1", False, [(1, 3, "e1")])
+        (batch,) = ledger.write_ahead(run, "1", False, [[(1, 3, "e1")]])
         ledger.settle(batch, BatchAnswer(200, "rid", [OK]))
         summary = UploadSummary(run, False, rows=3, valid=2, invalid=1)
         summary.sent, summary.processed, summary.skipped = 1, 1, 1

@@ -19,8 +19,9 @@ DANGEROUS = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)"]
 
 
 def checked_with_formulas(tmp_path: Path) -> Any:
-    rows: list[Any] = [[*r, "Note"] if i == 0 else [*r, ""] for i, r in
-                       enumerate(sales_rows(5))]  # fmt: skip
+    rows: list[Any] = [
+        [*r, "Note"] if i == 0 else [*r, ""] for i, r in enumerate(sales_rows(5))
+    ]
     for i, text in enumerate(DANGEROUS, start=1):
         rows[i][-1] = text
     path = write_csv(tmp_path / "in.csv", rows)  # text cells, kept as typed
@@ -42,8 +43,13 @@ def test_xlsx_report(tmp_path: Path) -> None:
     sheet = load_workbook(out)["Report"]
     rows = list(sheet.iter_rows())
     assert [c.value for c in rows[0]][-6:] == [
-        "Note", "Row", "Status", "Pinterest error", "Pinterest warning", "Request id",
-    ]  # fmt: skip
+        "Note",
+        "Row",
+        "Status",
+        "Pinterest error",
+        "Pinterest warning",
+        "Request id",
+    ]
     assert len(rows) == 6
     assert [c.value for c in rows[1]][-5:] == [2, "processed", None, "=warn", "rid-1"]
     assert rows[2][-3].value == "Given timestamp is in the past"

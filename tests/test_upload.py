@@ -41,9 +41,13 @@ def sales_file(tmp_path: Path, n: int, name: str = "sales.xlsx") -> CheckResult:
 
 def send(checked: CheckResult, test: bool = False, **kw: Any) -> Any:
     client = PinterestClient(
-        ACCOUNT, TOKEN, test=test, backoff=0.01, attempts=2,
+        ACCOUNT,
+        TOKEN,
+        test=test,
+        backoff=0.01,
+        attempts=2,
         batch_size=kw.pop("batch_size", 4),
-    )  # fmt: skip
+    )
     return run_upload(checked, ACCOUNT, TOKEN, test=test, client=client, **kw)
 
 

@@ -1,9 +1,9 @@
 """The ledger: which events went to which ad account, so no sale is sent twice.
 
-A batch is written as in flight before it is posted and settled after its answer, in
-one SQLite transaction each (WAL, synchronous=FULL). Event ids are written once, at
-write-ahead; a batch's per-event answers are kept on the batch, and only failed events
-get a mark of their own.
+A batch is written as in flight before it is posted (a durable transaction) and
+settled after its answer: one row per batch, event ids written once, at write-ahead,
+and the per-event answers kept on the batch. Writing a row per event cost more than
+the sending itself at Pinterest's pace.
 """
 
 from __future__ import annotations
@@ -20,7 +20,18 @@ import orjson
 
 from pinupload import paths
 from pinupload.core.answers import BatchAnswer
-from pinupload.core.ledgerschema import SCHEMA, run_info, summary_of
+from pinupload.core.ledgerschema import (
+    SCHEMA,
+    decode_answers,
+    run_info,
+    summary_of,
+)
+from pinupload.core.ledgerwrites import (
+    Entry,
+    insert_batch,
+    record_answer,
+    record_error,
+)
 from pinupload.core.lockfile import LockFile
 from pinupload.core.results import (
     FAILED,
@@ -35,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = "send.lock"
-CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 class LedgerBusy(Exception):  # noqa: N818 (reads as what it is)
@@ -60,8 +70,6 @@ class Ledger:
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL: an in-flight mark that a power cut could lose would allow a resend
-        self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} COMMIT;")
         self._lock = LockFile(path.with_name(LOCK_FILE))
 
@@ -81,7 +89,13 @@ class Ledger:
         self.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction; `durable` syncs it to disk before returning.
+
+        Only write-ahead needs that: a settle lost to a power cut leaves its batch
+        in flight, which the next run reports as unconfirmed, never as unsent.
+        """
+        self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -107,7 +121,7 @@ class Ledger:
         self._lock.release()
 
     def _recover(self) -> None:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE batches SET state = ? WHERE state = 'in_flight'", [UNCONFIRMED]
             )
@@ -116,8 +130,8 @@ class Ledger:
             ]
         for run_id in dead:
             sent = self._db.execute(
-                "SELECT COUNT(*) FROM batch_events e JOIN batches b"
-                " ON b.id = e.batch_id WHERE b.run_id = ? AND b.state != 'not_sent'",
+                "SELECT COALESCE(SUM(size), 0) FROM batches"
+                " WHERE run_id = ? AND state != 'not_sent'",
                 [run_id],
             ).fetchone()[0]
             base = self._run_summary_base(run_id)
@@ -136,7 +150,7 @@ class Ledger:
         invalid: int,
     ) -> int:
         """Record a new run and return its id."""
-        with self._tx() as db:
+        with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO runs (account_id, test, started, file, rows, valid,"
                 " invalid) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -147,7 +161,7 @@ class Ledger:
     def finish_run(self, summary: UploadSummary) -> None:
         """Store the final counts of a run."""
         s = summary
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished = ?, sent = ?, processed = ?, failed = ?,"
                 " skipped = ?, unconfirmed = ?, warnings = ?, cancelled = ?, fatal = ?"
@@ -168,7 +182,7 @@ class Ledger:
 
     def record_rows(self, run_id: int, results: Iterable[RowResult]) -> None:
         """Keep the outcome of rows not sent (skipped, unconfirmed, invalid)."""
-        with self._tx() as db:
+        with self.transaction() as db:
             db.executemany(
                 "INSERT INTO run_rows VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -190,44 +204,20 @@ class Ledger:
         run_id: int,
         account_id: str,
         test: bool,
-        entries: Sequence[tuple[int, int, str]],
-    ) -> int:
-        """Record a batch as in flight before it is posted; return its id.
+        batches: Sequence[Sequence[Entry]],
+    ) -> list[int]:
+        """Record batches as in flight before they are posted; return their ids.
 
-        `entries` are (data-row index, spreadsheet row, event id), in request order.
+        Each batch lists (data-row index, spreadsheet row, event id) in request
+        order. All are written in one durable transaction.
         """
-        with self._tx() as db:
-            cur = db.execute(
-                "INSERT INTO batches (run_id, account_id, test, state, posted)"
-                " VALUES (?, ?, ?, 'in_flight', ?)",
-                [run_id, account_id, test, time.time()],
-            )
-            batch_id = int(cur.lastrowid or 0)
-            db.executemany(
-                "INSERT INTO batch_events (batch_id, pos, event_id, row_index, row)"
-                " VALUES (?, ?, ?, ?, ?)",
-                ((batch_id, pos, e, i, r) for pos, (i, r, e) in enumerate(entries)),
-            )
-        return batch_id
+        with self.transaction(durable=True) as db:
+            return [insert_batch(db, run_id, account_id, test, b) for b in batches]
 
     def settle(self, batch_id: int, answer: BatchAnswer) -> None:
         """Record Pinterest's per-event answer to a batch."""
-        blob = orjson.dumps(
-            [[e.status, e.error_message, e.warning_message] for e in answer.events]
-        )
-        failed = [
-            (batch_id, p) for p, e in enumerate(answer.events) if e.status == FAILED
-        ]
-        with self._tx() as db:
-            db.execute(
-                "UPDATE batches SET state = 'answered', settled = ?, http_status = ?,"
-                " request_id = ?, answers = ? WHERE id = ?",
-                [time.time(), answer.http_status, answer.request_id, blob, batch_id],
-            )
-            db.executemany(
-                "UPDATE batch_events SET failed = 1 WHERE batch_id = ? AND pos = ?",
-                failed,
-            )
+        with self.transaction() as db:
+            record_answer(db, batch_id, answer)
 
     def settle_error(
         self,
@@ -243,15 +233,8 @@ class Ledger:
         `maybe_delivered` makes its events unconfirmed; otherwise they failed with
         `message` (or were never posted, when `posted` is False).
         """
-        state = (
-            UNCONFIRMED if maybe_delivered else ("refused" if posted else "not_sent")
-        )
-        with self._tx() as db:
-            db.execute(
-                "UPDATE batches SET state = ?, settled = ?, message = ?, request_id = ?"
-                " WHERE id = ?",
-                [state, time.time(), message, request_id, batch_id],
-            )
+        with self.transaction() as db:
+            record_error(db, batch_id, message, maybe_delivered, request_id, posted)
 
     def event_states(self, account_id: str, event_ids: Iterable[str]) -> dict[str, str]:
         """Return PROCESSED or UNCONFIRMED for the ids sent for real to the account.
@@ -259,23 +242,26 @@ class Ledger:
         Processed means Pinterest said so in some run; unconfirmed means the last
         attempt may or may not have arrived. Ids not in the result are free to send.
         """
+        wanted = set(event_ids)
         states: dict[str, str] = {}
-        latest: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(event_ids))):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT e.event_id, b.id, b.state, e.failed FROM batch_events e"
-                " JOIN batches b ON b.id = e.batch_id WHERE b.account_id = ?"
-                " AND b.test = 0 AND b.state IN ('answered', 'refused', 'unconfirmed')"
-                f" AND e.event_id IN ({marks})",
-                [account_id, *chunk],
-            )
-            for event_id, batch_id, state, failed in rows:
-                if state == "answered" and not failed:
-                    states[event_id] = PROCESSED
-                if batch_id > latest.get(event_id, (0, ""))[0]:
-                    latest[event_id] = (batch_id, state)
-        for event_id, (_, state) in latest.items():
+        latest: dict[str, str] = {}  # state of the newest batch holding the id
+        rows = self._db.execute(
+            "SELECT state, event_ids, answers FROM batches WHERE account_id = ?"
+            " AND test = 0 AND state IN ('answered', 'refused', 'unconfirmed')"
+            " ORDER BY id",
+            [account_id],
+        )
+        for state, ids_text, blob in rows:
+            ids = orjson.loads(ids_text)
+            if wanted.isdisjoint(ids):
+                continue  # the common case, at C speed
+            answers = decode_answers(blob) if blob else None
+            for pos, event_id in enumerate(ids):
+                if event_id in wanted:
+                    latest[event_id] = state
+                    if answers is not None and answers[pos][0] == PROCESSED:
+                        states[event_id] = PROCESSED
+        for event_id, state in latest.items():
             if state == UNCONFIRMED and event_id not in states:
                 states[event_id] = UNCONFIRMED
         return states
@@ -287,14 +273,18 @@ class Ledger:
 
     def unconfirmed(self, account_id: str) -> list[UnconfirmedEvent]:
         """Return the account's events whose arrival is unknown, oldest first."""
+        found = []
         rows = self._db.execute(
-            "SELECT e.event_id, e.row, b.run_id, b.id, b.posted FROM batch_events e"
-            " JOIN batches b ON b.id = e.batch_id WHERE b.account_id = ? AND b.test = 0"
-            " AND b.state = 'unconfirmed' ORDER BY b.id, e.pos",
+            "SELECT id, run_id, posted, event_ids, positions FROM batches"
+            " WHERE account_id = ? AND test = 0 AND state = 'unconfirmed' ORDER BY id",
             [account_id],
-        ).fetchall()
-        states = self.event_states(account_id, (r[0] for r in rows))
-        return [UnconfirmedEvent(*r) for r in rows if states.get(r[0]) == UNCONFIRMED]
+        )
+        for batch_id, run_id, posted, ids_text, positions in rows.fetchall():
+            pairs = zip(orjson.loads(ids_text), orjson.loads(positions), strict=True)
+            for event_id, (_index, row) in pairs:
+                found.append(UnconfirmedEvent(event_id, row, run_id, batch_id, posted))
+        states = self.event_states(account_id, (u.event_id for u in found))
+        return [u for u in found if states.get(u.event_id) == UNCONFIRMED]
 
     def runs(self, account_id: str | None = None) -> list[RunInfo]:
         """Return past runs, newest first (all accounts when `account_id` is None)."""
@@ -322,18 +312,14 @@ class Ledger:
             )
         ]
         batches = self._db.execute(
-            "SELECT id, state, message, request_id, answers FROM batches"
-            " WHERE run_id = ? AND state != 'not_sent'",
+            "SELECT state, message, request_id, answers, event_ids, positions"
+            " FROM batches WHERE run_id = ? AND state != 'not_sent'",
             [run_id],
-        ).fetchall()
-        for batch_id, state, message, rid, blob in batches:
-            answers = orjson.loads(blob) if blob else None
-            events = self._db.execute(
-                "SELECT pos, row_index, row, event_id FROM batch_events"
-                " WHERE batch_id = ? ORDER BY pos",
-                [batch_id],
-            )
-            for pos, index, row, event_id in events:
+        )
+        for state, message, rid, blob, ids_text, positions in batches.fetchall():
+            answers = decode_answers(blob) if blob else None
+            pairs = zip(orjson.loads(ids_text), orjson.loads(positions), strict=True)
+            for pos, (event_id, (index, row)) in enumerate(pairs):
                 if answers is not None:
                     status, error, warning = answers[pos]
                 elif state == "refused":
@@ -345,8 +331,3 @@ class Ledger:
                 )
         results.sort(key=lambda r: r.index)
         return results
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

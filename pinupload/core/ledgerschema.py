@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
+
+from pinupload.core.answers import EventAnswer
 from pinupload.core.results import RowResult, RunInfo, UploadSummary
 
+# One row per batch, whatever its size: its event ids (a JSON list, written once),
+# the data-row index and spreadsheet row of each (JSON [[index, row], ...]) and, once
+# answered, the per-event answers in runs (see encode_answers).
 # batches.state: in_flight (written before the post), answered (per-event answers in
 # `answers`), refused (no event taken: `message`), unconfirmed (may have arrived),
 # not_sent (never posted: cancelled first)
@@ -37,6 +44,9 @@ CREATE TABLE IF NOT EXISTS batches (
     account_id TEXT NOT NULL,
     test INTEGER NOT NULL,
     state TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    event_ids TEXT NOT NULL,
+    positions TEXT NOT NULL,
     posted REAL,
     settled REAL,
     http_status INTEGER,
@@ -45,17 +55,7 @@ CREATE TABLE IF NOT EXISTS batches (
     answers BLOB
 );
 CREATE INDEX IF NOT EXISTS batches_run ON batches (run_id);
-CREATE INDEX IF NOT EXISTS batches_state ON batches (state);
-CREATE TABLE IF NOT EXISTS batch_events (
-    batch_id INTEGER NOT NULL REFERENCES batches (id),
-    pos INTEGER NOT NULL,
-    event_id TEXT NOT NULL,
-    row_index INTEGER NOT NULL,
-    row INTEGER NOT NULL,
-    failed INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (batch_id, pos)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS batch_events_id ON batch_events (event_id);
+CREATE INDEX IF NOT EXISTS batches_account ON batches (account_id, test, state);
 CREATE TABLE IF NOT EXISTS run_rows (
     run_id INTEGER NOT NULL REFERENCES runs (id),
     row_index INTEGER NOT NULL,
@@ -109,3 +109,20 @@ def summary_of(
     base.skipped = statuses["skipped"]
     base.unconfirmed = statuses["unconfirmed"]
     return base
+
+
+def encode_answers(events: Sequence[EventAnswer]) -> bytes:
+    """Return a batch's answers as JSON runs: [[count, status, error, warning], ...]."""
+    runs = [
+        [len(list(group)), e.status, e.error_message, e.warning_message]
+        for e, group in itertools.groupby(events)
+    ]
+    return orjson.dumps(runs)
+
+
+def decode_answers(blob: bytes) -> list[tuple[str, str | None, str | None]]:
+    """Return one (status, error, warning) per event from `encode_answers`' blob."""
+    answers: list[tuple[str, str | None, str | None]] = []
+    for count, status, error, warning in orjson.loads(blob):
+        answers.extend([(status, error, warning)] * count)
+    return answers

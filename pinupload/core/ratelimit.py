@@ -24,6 +24,7 @@ class RateLimiter:
         self.limit = limit
         self.span = window * (1 + WINDOW_MARGIN) + 0.05
         self._interval = self.span / limit
+        self._credit = max(2 * self._interval, min(1.0, window / 10))
         self._starts: deque[float] = deque(maxlen=limit)
         self._next = 0.0
         self._paused_until = 0.0
@@ -36,8 +37,9 @@ class RateLimiter:
                 now = time.monotonic()
                 ready = self._ready_at()
                 if ready <= now:
-                    # a little credit (two slots) absorbs threads that wake up late
-                    self._next = max(self._next, now - 2 * self._interval)
+                    # up to a second of credit makes up for threads that woke late
+                    # on a busy machine; the window above still caps every minute
+                    self._next = max(self._next, now - self._credit)
                     self._next += self._interval
                     self._starts.append(now)
                     return True

@@ -1,16 +1,20 @@
-"""The sending loop: batches written ahead, posted from a pool, settled on return."""
+"""The sending loop: batches built here, posted from a pool, answers counted here."""
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pinupload.core.answers import ApiError, AuthError, BatchAnswer, CancelledError
-from pinupload.core.ledger import Ledger
+from pinupload.core.ledgerwriter import LedgerWriter
+from pinupload.core.ledgerwrites import Entry
 from pinupload.core.results import (
     FAILED,
     PROCESSED,
@@ -26,19 +30,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Entry = tuple[int, int, str]  # data-row index, spreadsheet row, event id
+
+@dataclass(slots=True)
+class _Outcome:
+    """What became of one batch: an answer, or the error that ended it."""
+
+    entries: list[Entry]
+    answer: BatchAnswer | None = None
+    error: ApiError | None = None
+    posted: bool = False  # written ahead and handed to the network
+    seconds: float = 0.0  # from write-ahead to the answer
 
 
 class Sender:
     """Sends rows for one run; every callback is called from the caller's thread.
 
-    The ledger is touched from that thread only: a batch is written ahead there,
-    posted from the pool, and settled there once its future is done.
+    A pool thread waits for its turn under the rate limit, has the batch written
+    ahead as in flight (durably, by the ledger writer), posts it, and queues the
+    answer for the ledger; this thread builds batches and counts the answers.
     """
 
     def __init__(
         self,
-        ledger: Ledger,
+        ledger_path: Any,
         client: PinterestClient,
         checked: Sendable,
         summary: UploadSummary,
@@ -46,15 +60,13 @@ class Sender:
         on_results: Callable[[list[RowResult]], None] | None,
         cancel: threading.Event | None,
     ) -> None:
-        self.ledger, self.client, self.checked = ledger, client, checked
+        self.ledger_path, self.client, self.checked = ledger_path, client, checked
         self.summary = summary
         self.on_progress, self.on_results = on_progress, on_results
         self.cancel = cancel
         self.stop = threading.Event()  # set on cancel or a fatal error
-        self.answered = 0
-        self.settled = 0  # batches that got any answer
-        self.done = 0
-        self.total = 0
+        self.answered = self.settled = self.done = self.total = 0
+        self.round_trip = 0.25  # seconds, write-ahead to answer; measured as it goes
         self.started = time.monotonic()
 
     def run(self, indices: Sequence[int], already_done: int) -> None:
@@ -62,55 +74,99 @@ class Sender:
         self.done, self.total = already_done, already_done + len(indices)
         self._progress()
         size = self.client.batch_size
-        batches = (indices[i : i + size] for i in range(0, len(indices), size))
-        pending: dict[Future[BatchAnswer], tuple[int, list[Entry]]] = {}
-        with ThreadPoolExecutor(self.client.concurrency, "pinupload-send") as pool:
-            for chunk in batches:
-                # one batch alone first: a refused token stops the run after one call
-                while len(pending) >= (self.client.concurrency if self.settled else 1):
-                    self._settle_done(pending)
-                if self._stopping():
-                    break
-                pending.update(self._submit(pool, chunk))
-            while pending:
-                self._settle_done(pending)
+        chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
+        pending: set[Future[_Outcome]] = set()
+        writer = LedgerWriter(self.ledger_path)
+        try:
+            with ThreadPoolExecutor(self.client.concurrency, "pinupload-send") as pool:
+                position = 0
+                while True:
+                    if len(pending) < self._in_flight() and position < len(chunks):
+                        if self._stopping():
+                            position = len(chunks)
+                            continue
+                        chunk = chunks[position]
+                        position += 1
+                        events = self.checked.build_events(chunk)
+                        pending.add(pool.submit(self._post, writer, chunk, events))
+                    elif pending:
+                        self._collect(pending)
+                    else:
+                        break
+        finally:
+            writer.close()
         self.summary.cancelled = bool(self.cancel and self.cancel.is_set())
+
+    def _in_flight(self) -> int:
+        """How many batches to have out: enough to fill the rate limit, no more.
+
+        One alone first, so a refused token stops the run after one call; then the
+        limit's calls per second times the measured round trip (upload included),
+        with a margin, and two built ahead so no pool thread waits for work.
+        """
+        if not self.settled:
+            return 1
+        limiter = self.client.limiter
+        needed = limiter.limit / limiter.span * self.round_trip * 1.25
+        return min(self.client.concurrency, math.ceil(needed) + 1) + 2
 
     def _stopping(self) -> bool:
         if self.cancel is not None and self.cancel.is_set():
             self.stop.set()
         return self.stop.is_set()
 
-    def _submit(
-        self, pool: ThreadPoolExecutor, chunk: Sequence[int]
-    ) -> dict[Future[BatchAnswer], tuple[int, list[Entry]]]:
-        events = self.checked.build_events(chunk)
-        entries = [
-            (i, self.checked.row_number(i), e["event_id"])
-            for i, e in zip(chunk, events, strict=True)
-        ]
-        summary = self.summary
-        batch_id = self.ledger.write_ahead(
-            summary.run_id, self.client.account_id, summary.test, entries
-        )
-        future = pool.submit(self.client.send, events, self.stop)
-        return {future: (batch_id, entries)}
+    def _post(
+        self, writer: LedgerWriter, chunk: Sequence[int], events: list[dict[str, Any]]
+    ) -> _Outcome:
+        """In a pool thread: write ahead, post, queue the answer for the ledger."""
+        ids, row_number = self.checked.event_ids, self.checked.row_number
+        outcome = _Outcome([(i, row_number(i), ids[i] or "") for i in chunk])
+        batch: list[int] = []
 
-    def _settle_done(
-        self, pending: dict[Future[BatchAnswer], tuple[int, list[Entry]]]
-    ) -> None:
-        done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+        def write_ahead() -> None:
+            outcome.seconds = time.monotonic()
+            summary = self.summary
+            batch.append(
+                writer.write_ahead(
+                    summary.run_id,
+                    self.client.account_id,
+                    summary.test,
+                    outcome.entries,
+                )
+            )
+
+        try:
+            outcome.answer = self.client.send(events, self.stop, write_ahead)
+            outcome.seconds = time.monotonic() - outcome.seconds
+        except ApiError as exc:
+            outcome.error = exc
+            if batch:
+                # a cancelled batch that surely never arrived stays unsent
+                posted = not (
+                    isinstance(exc, CancelledError) and not exc.maybe_delivered
+                )
+                outcome.posted = posted
+                writer.settle_error(
+                    batch[0], str(exc), exc.maybe_delivered, exc.request_id, posted
+                )
+        else:
+            outcome.posted = True
+            writer.settle(batch[0], outcome.answer)
+        return outcome
+
+    def _collect(self, pending: set[Future[_Outcome]]) -> None:
+        done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
         self._stopping()
         for future in done:
-            batch_id, entries = pending.pop(future)
-            try:
-                answer = future.result()
-            except ApiError as exc:
-                results = self._failed_batch(batch_id, entries, exc)
-            else:
-                self.ledger.settle(batch_id, answer)
-                results = self._answered(entries, answer)
-            self.done += len(entries)
+            pending.discard(future)
+            outcome = future.result()
+            results: list[RowResult] = []
+            if outcome.answer is not None:
+                self.round_trip += 0.2 * (outcome.seconds - self.round_trip)
+                results = self._answered(outcome.entries, outcome.answer)
+            elif outcome.error is not None:
+                results = self._failed(outcome)
+            self.done += len(outcome.entries)
             self.settled += 1
             if results and self.on_results:
                 self.on_results(results)
@@ -118,62 +174,46 @@ class Sender:
             self._progress()
 
     def _answered(self, entries: list[Entry], answer: BatchAnswer) -> list[RowResult]:
-        results = []
-        for (index, row, event_id), event in zip(entries, answer.events, strict=True):
-            results.append(
-                RowResult(
-                    index,
-                    row,
-                    event_id,
-                    event.status,
-                    event.error_message,
-                    event.warning_message,
-                    answer.request_id,
-                )
-            )
-            self.summary.processed += event.status == PROCESSED
-            self.summary.failed += event.status == FAILED
-            self.summary.warnings += event.warning_message is not None
-        self.summary.sent += len(entries)
+        summary = self.summary
+        # answers come interned (one object per distinct answer): count by identity
+        events = dict(zip(map(id, answer.events), answer.events, strict=True))
+        for key, count in Counter(map(id, answer.events)).items():
+            event = events[key]
+            summary.processed += count if event.status == PROCESSED else 0
+            summary.failed += count if event.status == FAILED else 0
+            summary.warnings += count if event.warning_message is not None else 0
+        summary.sent += len(entries)
         self.answered += len(entries)
-        return results
+        if self.on_results is None:
+            return []  # nobody listens: spare building a result per row
+        rid = answer.request_id
+        return [
+            RowResult(i, r, e, a.status, a.error_message, a.warning_message, rid)
+            for (i, r, e), a in zip(entries, answer.events, strict=True)
+        ]
 
-    def _failed_batch(
-        self, batch_id: int, entries: list[Entry], exc: ApiError
-    ) -> list[RowResult]:
-        """Record a batch without per-event answers; stop the run when it must."""
-        message = str(exc)
-        if isinstance(exc, CancelledError) and not exc.maybe_delivered:
-            self.ledger.settle_error(
-                batch_id, message, maybe_delivered=False, posted=False
-            )
-            return []  # never posted: these rows stay unsent
-        self.ledger.settle_error(
-            batch_id,
-            message,
-            maybe_delivered=exc.maybe_delivered,
-            request_id=exc.request_id,
-        )
-        self.summary.sent += len(entries)
-        fatal = isinstance(exc, AuthError) or (
-            exc.status is None or exc.status == 429 or exc.status >= 500
-        )
-        if fatal and not isinstance(exc, CancelledError):
-            if self.summary.fatal is None:
-                self.summary.fatal = message
-                self.summary.fatal_status = exc.status
-                logger.error("Run %s stopped: %s", self.summary.run_id, message)
+    def _failed(self, outcome: _Outcome) -> list[RowResult]:
+        """Count a batch without per-event answers; stop the run when it must."""
+        exc = outcome.error
+        assert exc is not None
+        if isinstance(exc, CancelledError) and not outcome.posted:
+            return []  # never sent: these rows stay unsent
+        message, entries = str(exc), outcome.entries
+        fatal = isinstance(exc, AuthError) or exc.status is None or exc.status >= 500
+        if fatal and not isinstance(exc, CancelledError) and self.summary.fatal is None:
+            self.summary.fatal = message
+            self.summary.fatal_status = exc.status
+            logger.error("Run %s stopped: %s", self.summary.run_id, message)
+        if fatal:
             self.stop.set()
-        if exc.maybe_delivered:
-            status = UNCONFIRMED
+        self.summary.sent += len(entries)
+        status = UNCONFIRMED if exc.maybe_delivered else FAILED
+        if status == UNCONFIRMED:
             self.summary.unconfirmed += len(entries)
         else:
-            status = FAILED
             self.summary.failed += len(entries)
-        return [
-            RowResult(i, r, e, status, message, None, exc.request_id)
-            for i, r, e in entries
-        ]
+        rid = exc.request_id
+        return [RowResult(i, r, e, status, message, None, rid) for i, r, e in entries]
 
     def _progress(self) -> None:
         if self.on_progress is None:

@@ -122,7 +122,9 @@ def _run(
     if on_results and held:
         on_results(held)
 
-    sender = Sender(ledger, client, checked, summary, on_progress, on_results, cancel)
+    sender = Sender(
+        ledger.path, client, checked, summary, on_progress, on_results, cancel
+    )
     sender.run(to_send, already_done=len(valid) - len(to_send))
     ledger.finish_run(summary)
     logger.info(
