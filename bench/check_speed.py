@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.make_files import ensure  # noqa: E402
+from bench.make_files import ensure
 
 BARE_READ = (
     "import sys, python_calamine as c\n"
@@ -70,8 +70,11 @@ def main() -> None:
                     ratio = f"{wall / read:.2f}"
                 else:
                     read, ratio = float("nan"), "-"
-                print(f"{path.name:<22} {count:>9} {read:>7.2f} {wall:>8.2f} {ratio:>6} "
-                      f"{count / wall:>9,.0f} {peak:>8.0f}", flush=True)  # fmt: skip
+                print(
+                    f"{path.name:<22} {count:>9} {read:>7.2f} {wall:>8.2f} "
+                    f"{ratio:>6} {count / wall:>9,.0f} {peak:>8.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -19,14 +19,12 @@ from openpyxl import Workbook
 HEADER = ("Order ID", "Sale Date", "Customer Email", "Phone Number", "First Name",
           "Last Name", "City", "State", "ZIP", "Country", "Order Total", "Currency",
           "Qty", "Product IDs", "Store")  # fmt: skip
-FIRST = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth "
-    "William Barbara Richard Susan Joseph Jessica Thomas Sarah Chris Karen"
-).split()
-LAST = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez "
-    "Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Lee"
-).split()
+FIRST = ("James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael",
+         "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan",
+         "Joseph", "Jessica", "Thomas", "Sarah", "Chris", "Karen")  # fmt: skip
+LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+        "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson",
+        "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Lee")  # fmt: skip
 PLACES = [
     ("New York", "NY", "100"),
     ("Los Angeles", "CA", "900"),
@@ -40,6 +38,16 @@ PLACES = [
     ("Boston", "MA", "021"),
 ]
 STORES = [f"Store {i:03d}" for i in range(1, 41)]
+
+
+def phone(rnd: random.Random) -> str:
+    """Return a North American number written the usual way."""
+    area, exchange, line = (
+        rnd.randrange(201, 990),
+        rnd.randrange(200, 999),
+        rnd.randrange(10000),
+    )
+    return f"({area}) {exchange}-{line:04d}"
 
 
 def rows(count: int, seed: int = 7) -> Iterator[tuple[object, ...]]:
@@ -56,7 +64,7 @@ def rows(count: int, seed: int = 7) -> Iterator[tuple[object, ...]]:
             f"{first}.{last}{i}@example.com".lower()
             if i % 7
             else f" {first}.{last}{i}@Example.com ",
-            f"({rnd.randrange(201, 990)}) {rnd.randrange(200, 999)}-{rnd.randrange(10000):04d}",
+            phone(rnd),
             first,
             last,
             city,
@@ -87,8 +95,10 @@ def write_csv(path: Path, count: int) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for row in rows(count):
-            writer.writerow([r.strftime("%Y-%m-%d %H:%M:%S") if isinstance(r, dt.datetime)
-                             else r for r in row])  # fmt: skip
+            writer.writerow(
+                [c.strftime("%Y-%m-%d %H:%M:%S") if isinstance(c, dt.datetime) else c
+                 for c in row]
+            )  # fmt: skip
 
 
 def ensure(count: int, out: Path) -> tuple[Path, Path]:

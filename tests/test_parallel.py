@@ -92,3 +92,20 @@ def test_a_late_day_over_12_settles_the_whole_column(
     noon = dt.datetime.combine(ambiguous, dt.time(12, 0))
     assert events[0]["event_time"] == int(noon.timestamp())
     assert result.valid == len(events) == 2501
+
+
+def test_text_pieces_read_the_same_records_as_one_pass(tmp_path: Path) -> None:
+    from pinupload.core.csvfile import CsvFile
+
+    rows = [("Email", "Note")]
+    rows += [
+        (f"c{i}@example.com", f'line\u2028sep {i}\r\n"quoted"') for i in range(3000)
+    ]
+    text = CsvFile(write_csv(tmp_path / "odd.csv", rows))
+    points = text.split_points(3)
+    assert len(points) == 3
+    pieces = [
+        list(text.records_between(start, points[k + 1] if k + 1 < 3 else None))
+        for k, start in enumerate(points)
+    ]
+    assert [r for piece in pieces for r in piece] == list(text.rows())

@@ -145,14 +145,25 @@ class CsvFile:
         encoding = "utf-8" if self.encoding == "utf-8-sig" and start else self.encoding
 
         def lines() -> Iterator[str]:
+            # Whole blocks decoded at once, cut after their last newline: far
+            # cheaper than decoding line by line.
             with self.path.open("rb") as handle:
                 handle.seek(start)
-                position = start
-                for raw in handle:
-                    if stop is not None and position >= stop:
-                        return
-                    position += len(raw)
-                    yield raw.decode(encoding)
+                left = None if stop is None else stop - start
+                carry = b""
+                while left is None or left > 0:
+                    block = handle.read(_CHUNK if left is None else min(_CHUNK, left))
+                    if not block:
+                        break
+                    if left is not None:
+                        left -= len(block)
+                    block = carry + block
+                    cut = block.rfind(b"\n") + 1
+                    carry = block[cut:]
+                    # newline="" splits as csv wants, and as rows() reads.
+                    yield from io.StringIO(block[:cut].decode(encoding), newline="")
+                if carry:
+                    yield carry.decode(encoding)
 
         yield from csv.reader(lines(), delimiter=self.delimiter)
 
