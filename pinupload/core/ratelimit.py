@@ -9,6 +9,7 @@ from collections import deque
 # Pinterest counts calls on arrival; a call that travels slower than the one sent
 # 5,000 calls earlier would land inside its window, so the window is a little wider.
 WINDOW_MARGIN = 0.01
+LATE = 0.25  # seconds after its slot a call may still start
 
 
 class RateLimiter:
@@ -31,35 +32,44 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def acquire(self, cancel: threading.Event | None = None) -> bool:
-        """Wait for a free slot and take it; return False if `cancel` was set first."""
+        """Wait for a slot of one's own and take it; False if `cancel` came first.
+
+        Each caller reserves a distinct start time and sleeps until then, so one
+        wake-up serves one call, however many threads wait.
+        """
         while True:
             with self._lock:
                 now = time.monotonic()
-                ready = self._ready_at()
-                if ready <= now:
-                    # up to a second of credit makes up for threads that woke late
-                    # on a busy machine; the window above still caps every minute
-                    self._next = max(self._next, now - self._credit)
-                    self._next += self._interval
-                    self._starts.append(now)
-                    return True
-            wait = min(ready - now, 1.0)
-            if cancel is not None:
-                if cancel.wait(wait):
-                    return False
-            else:
-                time.sleep(wait)
-
-    def _ready_at(self) -> float:
-        ready = max(self._next, self._paused_until)
-        if len(self._starts) == self.limit:
-            ready = max(ready, self._starts[0] + self.span)
-        return ready
+                # up to a second of credit makes up for threads that woke late on
+                # a busy machine; the window still caps every minute
+                self._next = max(self._next, now - self._credit)
+                base = max(self._next, self._paused_until)
+                if len(self._starts) == self.limit:
+                    base = max(base, self._starts[0] + self.span)
+                slot = max(base, now)
+                self._next = base + self._interval
+                self._starts.append(slot)
+            wait = slot - time.monotonic()
+            if wait > 0 and _sleep(wait, cancel):
+                return False
+            # a pause that came meanwhile, or a wake-up so late that the window's
+            # record would be wrong: take a new slot (the old one stays counted)
+            late = time.monotonic() - slot > LATE
+            if not late and self._paused_until <= slot:
+                return True
 
     def pause(self, seconds: float) -> None:
         """Let no call start for `seconds` from now (Retry-After and the like)."""
         with self._lock:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+def _sleep(seconds: float, cancel: threading.Event | None) -> bool:
+    """Sleep; return True if cancelled meanwhile."""
+    if cancel is None:
+        time.sleep(seconds)
+        return False
+    return cancel.wait(seconds)
 
 
 _shared: dict[tuple[str, int, float], RateLimiter] = {}
