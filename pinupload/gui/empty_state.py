@@ -30,7 +30,7 @@ class EmptyState(QWidget):
         super().__init__(parent)
         intro = QLabel(INTRO, wordWrap=True)
         intro.setTextFormat(Qt.TextFormat.RichText)
-        intro.setMaximumWidth(720)
+        intro.setFixedWidth(640)
         self.open_button = QPushButton("&Open a spreadsheet…")
         self.open_button.setDefault(True)
         self.template_button = QPushButton("Save a &template spreadsheet…")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -133,6 +134,11 @@ class HistoryDialog(QDialog):
         self.rows_view = _table(self.rows)
         self.runs_view.selectionModel().currentRowChanged.connect(self._on_run_changed)
         self.runs_view.activated.connect(self._on_run_changed)
+        self.rows_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch
+        )
+        self.rows_view.horizontalHeader().setStretchLastSection(False)
+        self.rows_view.setColumnWidth(1, 120)
         self.rows_label = QLabel("Choose a run to see its rows.")
         self._layout()
         self.reload()

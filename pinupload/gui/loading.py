@@ -15,7 +15,7 @@ from pinupload.core.model import Options, Table
 from pinupload.core.profiles import find_profile
 from pinupload.core.reader import Sheet
 from pinupload.gui.rowstate import RowState, build_state
-from pinupload.gui.workers import Job
+from pinupload.gui.workers import Job, quiet_collector
 
 logger = logging.getLogger(__name__)
 
@@ -111,5 +111,6 @@ def check_loaded(table: Table, options: Options, job: Job | None = None) -> Load
 
 def load_file(path: Path, options: Options, job: Job) -> Loaded:
     """Read and check a file (the body of the window's loading job)."""
-    table = read_table(path, options, job)
-    return check_loaded(table, options, job)
+    with quiet_collector(unfreeze=True):
+        table = read_table(path, options, job)
+        return check_loaded(table, options, job)

@@ -53,6 +53,25 @@ ERROR_STYLE = "background: #f8c9c4; color: #1b1b1b; padding: 6px;"
 NOTE_STYLE = "background: #e8eef7; color: #1b1b1b; padding: 6px;"
 
 
+def mapping_advice(loaded: Loaded) -> str:
+    """Return what to choose in the panel when the rows could not be checked."""
+    guess = loaded.guess
+    if "event_time" not in guess:
+        return (
+            "No column was recognised as the time of the sale: choose it next to "
+            "Event time *."
+        )
+    if not (
+        "email" in guess or "mobile_ad_id" in guess
+        or {"ip_address", "user_agent"} <= guess.keys()
+    ):  # fmt: skip
+        return (
+            "No column was recognised as the customer's email: choose it next to "
+            "Email * (or map a mobile ad id, or an IP address and a user agent)."
+        )
+    return f"The rows cannot be checked yet: {loaded.mapping_error}."
+
+
 class MainWindow(QMainWindow):
     """pinupload's window.
 
@@ -290,9 +309,7 @@ class MainWindow(QMainWindow):
             loaded.table.headers, mapping, loaded.table.rows, loaded.options
         )
         if loaded.mapping_error:
-            self.mapping.set_message(
-                f"The rows cannot be checked yet: {loaded.mapping_error}."
-            )
+            self.mapping.set_message(mapping_advice(loaded))
             self.side_tabs.setCurrentWidget(self.mapping)
             self.show_message(
                 "Choose the missing column under Columns on the left; the rows are "

@@ -120,6 +120,7 @@ class MappingPanel(QWidget):
         label.setBuddy(combo)
         label.setToolTip(f.hint)
         sample = QLabel()
+        sample.setMaximumWidth(340)  # long samples are cut; the tooltip has it all
         sample.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         sample.setObjectName(f"sample_{f.name}")
         grid.addWidget(label, row, 0)
@@ -180,6 +181,7 @@ class MappingPanel(QWidget):
                 label.setText(sample_text(explained[name]))
             else:
                 label.setText(self._raw_sample(header))
+            label.setToolTip(label.text())
 
     def _explain(self, mapping: dict[str, str]) -> dict[str, Explained]:
         try:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from pinupload.gui.details_pane import DetailsPane
 from pinupload.gui.rowfilter import ALL, FILTERS, View
-from pinupload.gui.rowmodel import RowTableModel
+from pinupload.gui.rowmodel import ANSWER_COLUMN, STATUS_COLUMN, RowTableModel
 from pinupload.gui.rowstate import RowState, Summary
 
 logger = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class PreviewPanel(QWidget):
         header.sectionClicked.connect(self._on_header_section_clicked)
         header.setDefaultSectionSize(140)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
         vertical = table.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.selectionModel().selectionChanged.connect(
@@ -125,8 +126,17 @@ class PreviewPanel(QWidget):
 
     def set_state(self, state: RowState | None, order: list[int] | None = None) -> None:
         self.model.set_state(state, order)
+        self.table.setColumnWidth(STATUS_COLUMN, 170)
+        self.table.setColumnWidth(ANSWER_COLUMN, 240)
+        self._show_answers()
         self.details.show_nothing()
         self.show_summary()
+
+    def _show_answers(self) -> None:
+        """Show Pinterest's answer column only once there are answers."""
+        state = self.model.state
+        has = state is not None and bool(state.results)
+        self.table.setColumnHidden(ANSWER_COLUMN, not has)
 
     def set_order(self, order: list[int]) -> None:
         self.model.set_order(order)
@@ -152,6 +162,7 @@ class PreviewPanel(QWidget):
         self.summary_label.setText(summary_text(state.summary, state.check is not None))
 
     def refresh_status(self) -> None:
+        self._show_answers()
         self.model.refresh_status()
         rows = self.table.selectionModel().selectedRows()
         if rows:

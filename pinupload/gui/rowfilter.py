@@ -34,7 +34,8 @@ class View:
 
     kind: str = ALL
     search: str = ""
-    sort_column: int | None = None  # a column of the preview; None: file order
+    sort_column: int | None = None  # a column of the preview (0 Status, 1 answer,
+    # then the file's); None: file order
     descending: bool = False
 
 
@@ -107,16 +108,16 @@ def _sorted(
     descending: bool,
     tick: Callable[[], None] | None,
 ) -> list[int]:
-    width = len(state.table.headers)
     rows = state.table.rows
+    cell = column - 2  # the preview shows Status and the answer first
 
     def key(i: int) -> tuple[int, Any]:
-        if column == width:
+        if column == 0:
             return (2, state.status(i)[0])
-        if column == width + 1:
+        if column == 1:
             return (2, state.answer(i))
         cells = rows[i]
-        return sort_key(cells[column] if column < len(cells) else None)
+        return sort_key(cells[cell] if cell < len(cells) else None)
 
     runs: list[list[tuple[tuple[int, Any], int]]] = []
     for start in range(0, len(indices), SLICE):

@@ -30,6 +30,8 @@ DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+STATUS_COLUMN, ANSWER_COLUMN = 0, 1
+FIRST_FILE_COLUMN = 2  # the file's own columns follow Status and the answer
 SOURCE_ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the data-row index
 SEVERITY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
@@ -48,7 +50,10 @@ _NONE = ctypes.py_object(None)
 
 
 class RowTableModel(QAbstractTableModel):
-    """Shows the rows of a RowState in the order of a list of data-row indices."""
+    """Shows the rows of a RowState in the order of a list of data-row indices.
+
+    Status and Pinterest's answer come first, where they show without scrolling.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,9 +79,9 @@ class RowTableModel(QAbstractTableModel):
     def refresh_status(self) -> None:
         """Tell the view that Status and answers changed (it repaints what shows)."""
         if self._order:
-            width = len(self._headers)
+            last = len(self._order) - 1
             self.dataChanged.emit(
-                self.index(0, width), self.index(len(self._order) - 1, width + 1)
+                self.index(0, STATUS_COLUMN), self.index(last, ANSWER_COLUMN)
             )
 
     @property
@@ -85,7 +90,7 @@ class RowTableModel(QAbstractTableModel):
 
     @property
     def status_column(self) -> int:
-        return len(self._headers)
+        return STATUS_COLUMN
 
     def source_row(self, row: int) -> int:
         return self._order[row]
@@ -102,7 +107,9 @@ class RowTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._order)
 
     def columnCount(self, parent: AnyIndex = ROOT) -> int:
-        return 0 if parent.isValid() or self._state is None else len(self._headers) + 2
+        if parent.isValid() or self._state is None:
+            return 0
+        return len(self._headers) + FIRST_FILE_COLUMN
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = DISPLAY
@@ -113,10 +120,11 @@ class RowTableModel(QAbstractTableModel):
             if self._state is None or section >= len(self._order):
                 return None
             return str(self._state.table.row_numbers[self._order[section]])
-        width = len(self._headers)
-        if section < width:
-            return self._headers[section]
-        return "Status" if section == width else "Pinterest's answer"
+        if section == STATUS_COLUMN:
+            return "Status"
+        if section == ANSWER_COLUMN:
+            return "Pinterest's answer"
+        return self._headers[section - FIRST_FILE_COLUMN]
 
     def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         if not index.isValid() or self._state is None:
@@ -131,20 +139,24 @@ class RowTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         for item in span:  # type: ignore[union-attr]
             value = self._value(row, column, item.role())
-            if value is not None:
+            # Every role is written: the view may hand over data left from
+            # another cell, which showed as colours bleeding across a row.
+            if value is None:
+                item.clearData()
+            else:
                 item.setData(value)
-                _incref(_NONE)
+            _incref(_NONE)
 
     def _value(self, row: int, column: int, role: int) -> Any:
         state = self._state
         if state is None or row >= len(self._order):
             return None
         source = self._order[row]
-        width = len(self._headers)
         if role == SOURCE_ROW_ROLE:
             return source
-        if column >= width:
-            return self._extra_value(state, source, column - width, role)
+        if column < FIRST_FILE_COLUMN:
+            return self._extra_value(state, source, column, role)
+        column -= FIRST_FILE_COLUMN
         if role == DISPLAY:
             cells = state.table.rows[source]
             return cell_text(cells[column]) if column < len(cells) else ""
@@ -160,7 +172,7 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def _extra_value(self, state: RowState, source: int, which: int, role: int) -> Any:
-        if which == 1:
+        if which == ANSWER_COLUMN:
             text = state.answer(source)
             if role in (DISPLAY, TOOLTIP):
                 return text or None

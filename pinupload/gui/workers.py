@@ -7,10 +7,12 @@ touches a widget.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -34,6 +36,36 @@ EXPECTED = (
     SpreadsheetError, OptionError, ApiError, KeyringUnavailable, LedgerBusy, UserError,
 )  # fmt: skip
 PROGRESS_EVERY = 0.1  # seconds; more often only costs the GUI thread time
+
+
+_quiet_lock = threading.Lock()
+_quiet_jobs = 0
+
+
+@contextmanager
+def quiet_collector(unfreeze: bool = False) -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a job makes millions of objects.
+
+    A full collection walks every live object holding the interpreter lock, which
+    froze the window for up to seconds at a million rows. When the last such job
+    ends, what is still alive is frozen out of later collections (objects are
+    still freed by reference counting). `unfreeze` (a new file) first lets an old
+    file's objects be collected again.
+    """
+    global _quiet_jobs
+    with _quiet_lock:
+        if unfreeze:
+            gc.unfreeze()
+        _quiet_jobs += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_jobs -= 1
+            if _quiet_jobs == 0:
+                gc.freeze()
+                gc.enable()
 
 
 class Cancelled(Exception):  # noqa: N818 (reads as what happened)
@@ -91,18 +123,26 @@ class Job(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._fn(self)
+            self._report(self._outcome())
+        except RuntimeError:
+            # The window went away (the app is closing) before the job ended.
+            logger.debug("%s ended after its window", self.name)
+
+    def _outcome(self) -> Callable[[], None]:
+        try:
+            with quiet_collector():
+                result = self._fn(self)
         except Cancelled:
-            self.running = False
-            self.job_cancelled.emit()
+            return self.job_cancelled.emit
         except EXPECTED as exc:
             logger.info("%s stopped: %s", self.name, exc)
-            self.running = False
-            self.job_failed.emit(str(exc))
+            message = str(exc)
+            return lambda: self.job_failed.emit(message)
         except Exception:
             logger.exception("%s failed", self.name)
-            self.running = False
-            self.job_failed.emit(unexpected_message())
-        else:
-            self.running = False
-            self.job_finished.emit(result)
+            return lambda: self.job_failed.emit(unexpected_message())
+        return lambda: self.job_finished.emit(result)
+
+    def _report(self, emit: Callable[[], None]) -> None:
+        self.running = False
+        emit()

@@ -11,7 +11,7 @@ from pinupload.gui.rowfilter import PROBLEMS, READY
 from tests.gui.conftest import WAIT_MS
 
 
-def shown(window: Any, column: int = 0) -> list[str]:
+def shown(window: Any, column: int = 2) -> list[str]:
     model = window.preview.model
     return [model.data(model.index(r, column)) for r in range(model.rowCount())]
 
@@ -34,9 +34,9 @@ def test_filter_search_and_sort(
         window.preview.set_filter("all")
     header = window.preview.table.horizontalHeader()
     with qtbot.waitSignal(window.view_updated, timeout=WAIT_MS):
-        header.sectionClicked.emit(0)
+        header.sectionClicked.emit(2)
     with qtbot.waitSignal(window.view_updated, timeout=WAIT_MS):
-        header.sectionClicked.emit(0)
+        header.sectionClicked.emit(2)
     assert shown(window)[0] == "A-2003"
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     window.preview.table.selectRow(0)

@@ -28,8 +28,9 @@ def test_missing_column_is_chosen_in_the_panel(
     panel = window.mapping
     assert panel.message_label.isVisibleTo(window)
     assert "time of the sale" in panel.message_label.text()
+    assert "Event time *" in panel.message_label.text()
     assert window.side_tabs.currentWidget() is panel
-    assert window.preview.model.data(window.preview.model.index(0, 4)) == "Not checked"
+    assert window.preview.model.data(window.preview.model.index(0, 0)) == "Not checked"
     panel.select("event_time", "When it happened")
     with qtbot.waitSignal(window.file_shown, timeout=WAIT_MS):
         panel.select("email", "Buyer")

@@ -49,7 +49,7 @@ def test_filters_search_and_sort(tmp_path: Path) -> None:
     assert select_rows(state, View(READY)) == [0, 1, 2, 5]
     assert select_rows(state, View(search="a-1002")) == [1]
     assert select_rows(state, View(search="NOT SENDABLE")) == [3, 4]
-    order = select_rows(state, View(sort_column=0, descending=True))
+    order = select_rows(state, View(sort_column=2, descending=True))
     assert order == [5, 4, 3, 2, 1, 0]
     state.add_results(
         [RowResult(0, 2, "e", PROCESSED), RowResult(1, 3, "f", FAILED)], False
@@ -71,21 +71,26 @@ def test_table_model_shows_cells_status_and_marks(tmp_path: Path) -> None:
     headers = loaded.table.headers
     assert model.rowCount() == 6
     assert model.columnCount() == len(headers) + 2
-    assert model.headerData(len(headers), Qt.Orientation.Horizontal) == "Status"
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Status"
+    assert model.headerData(2, Qt.Orientation.Horizontal) == headers[0]
     assert model.headerData(0, Qt.Orientation.Vertical) == "2"
-    email = headers.index("Customer Email")
+    email = headers.index("Customer Email") + 2
     bad = model.index(4, email)
     assert model.data(bad) == "not an email"
     assert model.data(bad, Qt.ItemDataRole.BackgroundRole) == ERROR_BRUSH
     assert "email" in model.data(bad, Qt.ItemDataRole.ToolTipRole).lower()
     assert model.data(model.index(0, email), Qt.ItemDataRole.BackgroundRole) is None
-    status = model.index(3, len(headers))
+    status = model.index(3, 0)
     assert model.data(status) == "Not sendable"
     assert model.data(status, SEVERITY_ROLE) == "error"
     assert "time of the sale" in model.data(status, Qt.ItemDataRole.ToolTipRole)
     model.set_order([5, 0])
     assert model.rowCount() == 2
-    assert model.data(model.index(0, 0)) == "A-2003"
+    assert model.data(model.index(0, 2)) == "A-2003"
+    left = [
+        model.data(model.index(4, c), Qt.ItemDataRole.BackgroundRole) for c in (2, 3)
+    ]
+    assert left == [None, None]  # only the bad cell and the Status are coloured
 
 
 def test_unmappable_file_is_shown_unchecked(tmp_path: Path) -> None:

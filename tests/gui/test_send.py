@@ -40,7 +40,7 @@ def test_test_send_is_the_default_and_records_nothing(
         "Processed, with a warning", "Not sendable", "Not sendable", "Failed",
     ]  # fmt: skip
     model = window.preview.model
-    answer = model.data(model.index(5, model.status_column + 1))
+    answer = model.data(model.index(5, 1))
     assert answer == "Given timestamp is in the past"
     assert len(server.processed(test=True)) == 3 and not server.processed()
     assert "Nothing was recorded" in panel.result_label.text()
