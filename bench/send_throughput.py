@@ -12,6 +12,7 @@ calls that arrived within any 60 s (target: at least 90 % of the limit, never ov
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -127,6 +128,7 @@ def main() -> None:
     os.environ.update(PINUPLOAD_HOME=home, PINUPLOAD_API_URL=url)
     try:
         source = SyntheticFile(rows)
+        gc.freeze()  # as `pinupload send` does once the file is checked
         client = PinterestClient(
             ACCOUNT, TOKEN, test=False, calls_per_minute=args.limit
         )

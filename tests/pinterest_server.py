@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import socket
 import threading
@@ -12,42 +11,14 @@ import uuid
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parent.parent.parent
-    / "shared"
-    / "pinterest-openapi"
-    / "conversion_events.schema.json"
-)
-REQUIRED = ("event_name", "action_source", "event_time", "event_id", "user_data")
-EVENT_KEYS = {
-    *REQUIRED,
-    "app_id",
-    "app_info",
-    "app_name",
-    "app_version",
-    "custom_data",
-    "device_brand",
-    "device_carrier",
-    "device_info",
-    "device_model",
-    "device_type",
-    "event_source_url",
-    "language",
-    "opt_out",
-    "os_version",
-    "partner_name",
-    "wifi",
-}
-HEX64 = re.compile(r"[0-9a-f]{64}")
-EVENT_ID = re.compile(rb'"event_id":"((?:[^"\\]|\\.)*)"')
+from tests.pinterest_rules import EVENT_ID, check_body, event_result, load_schema
+
 PATH = re.compile(r"/v5/ad_accounts/(\d{1,18})/events")
-DAY = 86400
 
 
 @dataclass
@@ -96,16 +67,6 @@ class State:
     violations: list[str] = field(default_factory=list)
 
 
-def _load_schema(use_schema: bool) -> Any:
-    if not use_schema or not SCHEMA_PATH.exists():
-        return None
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
-
-
 class PinterestServer:
     """Answers POST /v5/ad_accounts/{id}/events like Pinterest, and records what came.
 
@@ -132,7 +93,7 @@ class PinterestServer:
             latency=latency,
             max_age_days=max_age_days,
             partial_status=partial_status,
-            schema=_load_schema(use_schema),
+            schema=load_schema(use_schema),
             fast=fast,
         )
         handler = type("Handler", (_Handler,), {"state": self.state})
@@ -301,7 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.fast:
             return self._trusted(body, test, headers)
         try:
-            events = _check_body(orjson.loads(body), self.state.schema)
+            events = check_body(orjson.loads(body), self.state.schema)
         except (ValueError, orjson.JSONDecodeError) as exc:
             return 400, {"code": 4196, "message": f"Invalid request: {exc}"}, headers
         status, payload = self._process(events, test, fault)
@@ -367,7 +328,7 @@ class _Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 self.state.violations.append(f"test batch of {len(events)} events")
             events = events[:20]  # Pinterest processes only the first 20 of a test
-        results = [_event_result(e, self.state.max_age_days) for e in events]
+        results = [event_result(e, self.state.max_age_days) for e in events]
         if fault and fault.kind == "422":
             results = [("failed", "Forced failure.", None) for _ in events]
         ok = [
@@ -391,44 +352,6 @@ class _Handler(BaseHTTPRequestHandler):
         first = next(r[1] for r in results if r[0] == "failed")
         code = 953 if first == "Given timestamp is in the past" else 4196
         return 422, {"code": code, "message": first, "details": details}
-
-
-def _check_body(body: Any, schema: Any) -> list[dict[str, Any]]:
-    """Return the events of a well-formed body; raise ValueError as Pinterest's 400."""
-    if not isinstance(body, dict) or set(body) != {"data"}:
-        raise ValueError("the body must be an object with only 'data'")
-    events = body["data"]
-    if not isinstance(events, list) or not 1 <= len(events) <= 1000:
-        raise ValueError("'data' must hold 1 to 1000 events")
-    for i, event in enumerate(events):
-        if not isinstance(event, dict):
-            raise ValueError(f"data[{i}] is not an object")
-        missing = [k for k in REQUIRED if k not in event]
-        unknown = sorted(set(event) - EVENT_KEYS)
-        if missing or unknown:
-            raise ValueError(f"data[{i}]: missing {missing}, unknown {unknown}")
-    if schema is not None:
-        error = next(iter(schema.iter_errors(body)), None)
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path)
-            raise ValueError(f"{where}: {error.message}")
-    return events
-
-
-def _event_result(
-    event: dict[str, Any], max_age_days: float
-) -> tuple[str, str | None, str | None]:
-    emails = event["user_data"].get("em") or []
-    if any(not isinstance(e, str) or not HEX64.fullmatch(e) for e in emails):
-        return "failed", "em must be SHA-256 hashed.", None
-    when = event["event_time"]
-    now = time.time()
-    if not isinstance(when, int) or when > now + 60:
-        return "failed", "Given timestamp is in the future", None
-    if when < now - max_age_days * DAY:
-        return "failed", "Given timestamp is in the past", None
-    warning = None if "external_id" in event["user_data"] else "external_id is missing"
-    return "processed", None, warning
 
 
 def main() -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
+import sqlite3
 import sys
 import threading
 from pathlib import Path
 
 import orjson
 
+from pinupload import paths
 from pinupload.cli.common import add_engine_options, fail, load_checked
 from pinupload.cli.progress import ProgressBar
 from pinupload.core.api import ApiError, PinterestClient, api_base_url, check_account_id
@@ -139,6 +142,8 @@ def _send(
         if room > 0:
             failures.extend([r for r in results if r.status == FAILED][:room])
 
+    # the checked rows live to the end of the run: keep the collector off them
+    gc.freeze()
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     bar = ProgressBar("Testing" if args.test else "Sending")
@@ -156,6 +161,9 @@ def _send(
         )
     except (LedgerBusy, ApiError) as exc:
         fail(str(exc))
+        return None, failures
+    except (sqlite3.Error, OSError) as exc:
+        fail(f"the ledger in {paths.data_dir()} cannot be written ({exc})")
         return None, failures
     finally:
         bar.close()

@@ -107,7 +107,7 @@ class Sender:
         if not self.settled:
             return 1
         limiter = self.client.limiter
-        needed = limiter.limit / limiter.span * self.round_trip * 1.25
+        needed = limiter.limit / limiter.span * self.round_trip * 1.15
         return min(self.client.concurrency, math.ceil(needed) + 1) + 2
 
     def _stopping(self) -> bool:
