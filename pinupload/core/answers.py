@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,11 @@ class BatchAnswer:
     http_status: int
     request_id: str | None
     events: list[EventAnswer]
+    counts: dict[EventAnswer, int] | None = None  # events per distinct answer
+
+    def tally(self) -> dict[EventAnswer, int]:
+        """Return how many events got each distinct answer."""
+        return self.counts if self.counts is not None else dict(Counter(self.events))
 
 
 def parse_answer(response: requests.Response, sent: int) -> BatchAnswer:
@@ -68,7 +74,7 @@ def parse_answer(response: requests.Response, sent: int) -> BatchAnswer:
         results = body.get("details") if status == 422 else body
         events = _events(results, sent)
         if events is not None:
-            return BatchAnswer(status, rid, events)
+            return BatchAnswer(status, rid, *events)
         # Pinterest took the call but its answer names no event: some may be recorded.
         raise ApiError(
             "Pinterest's answer could not be read, so whether these rows arrived is "
@@ -103,8 +109,10 @@ def _said(status: int, body: Mapping[str, Any]) -> str:
     return said
 
 
-def _events(results: Any, sent: int) -> list[EventAnswer] | None:
-    """Return the per-event answers if they are well formed and one per event."""
+def _events(
+    results: Any, sent: int
+) -> tuple[list[EventAnswer], dict[EventAnswer, int]] | None:
+    """Return the per-event answers and their tally, if well formed, one per event."""
     if not isinstance(results, dict):
         return None
     events = results.get("events")
@@ -114,8 +122,11 @@ def _events(results: Any, sent: int) -> list[EventAnswer] | None:
     # keeps a 1000-event answer cheap to read, count and store.
     if len(events) > 1 and events.count(events[0]) == len(events):
         alike = _events({"events": events[:1]}, 1)
-        return None if alike is None else alike * len(events)
+        if alike is None:
+            return None
+        return alike[0] * len(events), {alike[0][0]: len(events)}
     seen: dict[tuple[Any, Any, Any], EventAnswer] = {}
+    counts: dict[EventAnswer, int] = {}
     answers = []
     for item in events:
         if not isinstance(item, dict):
@@ -133,8 +144,9 @@ def _events(results: Any, sent: int) -> list[EventAnswer] | None:
             if key[0] not in ("processed", "failed"):
                 return None
             answer = seen[key] = EventAnswer(key[0], _text(key[1]), _text(key[2]))
+        counts[answer] = counts.get(answer, 0) + 1
         answers.append(answer)
-    return answers
+    return answers, counts
 
 
 def _text(value: Any) -> str | None:

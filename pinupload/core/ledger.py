@@ -27,6 +27,7 @@ from pinupload.core.ledgerschema import (
     summary_of,
 )
 from pinupload.core.ledgerwrites import (
+    Batch,
     Entry,
     insert_batch,
     record_answer,
@@ -212,7 +213,9 @@ class Ledger:
         order. All are written in one durable transaction.
         """
         with self.transaction(durable=True) as db:
-            return [insert_batch(db, run_id, account_id, test, b) for b in batches]
+            return [
+                insert_batch(db, run_id, account_id, test, Batch.of(b)) for b in batches
+            ]
 
     def settle(self, batch_id: int, answer: BatchAnswer) -> None:
         """Record Pinterest's per-event answer to a batch."""
@@ -280,8 +283,8 @@ class Ledger:
             [account_id],
         )
         for batch_id, run_id, posted, ids_text, positions in rows.fetchall():
-            pairs = zip(orjson.loads(ids_text), orjson.loads(positions), strict=True)
-            for event_id, (_index, row) in pairs:
+            _indices, numbers = orjson.loads(positions)
+            for event_id, row in zip(orjson.loads(ids_text), numbers, strict=True):
                 found.append(UnconfirmedEvent(event_id, row, run_id, batch_id, posted))
         states = self.event_states(account_id, (u.event_id for u in found))
         return [u for u in found if states.get(u.event_id) == UNCONFIRMED]
@@ -318,8 +321,9 @@ class Ledger:
         )
         for state, message, rid, blob, ids_text, positions in batches.fetchall():
             answers = decode_answers(blob) if blob else None
-            pairs = zip(orjson.loads(ids_text), orjson.loads(positions), strict=True)
-            for pos, (event_id, (index, row)) in enumerate(pairs):
+            indices, numbers = orjson.loads(positions)
+            triples = zip(orjson.loads(ids_text), indices, numbers, strict=True)
+            for pos, (event_id, index, row) in enumerate(triples):
                 if answers is not None:
                     status, error, warning = answers[pos]
                 elif state == "refused":

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pinupload.core.answers import BatchAnswer
-from pinupload.core.ledgerwrites import Entry, insert_batch, record_answer, record_error
+from pinupload.core.ledgerwrites import Batch, insert_batch, record_answer, record_error
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class _Ahead:
     run_id: int
     account_id: str
     test: bool
-    entries: list[Entry]
+    batch: Batch
     done: threading.Event = field(default_factory=threading.Event)
     batch_id: int = 0
     error: BaseException | None = None
@@ -47,13 +47,13 @@ class LedgerWriter:
         self._thread.start()
 
     def write_ahead(
-        self, run_id: int, account_id: str, test: bool, entries: list[Entry]
+        self, run_id: int, account_id: str, test: bool, batch: Batch
     ) -> int:
         """Record a batch as in flight; return its id once that is on disk.
 
         Raises whatever the database raised (sqlite3.Error, OSError).
         """
-        item = _Ahead(run_id, account_id, test, entries)
+        item = _Ahead(run_id, account_id, test, batch)
         self._queue.put(item)
         item.done.wait()
         if item.error is not None:
@@ -110,7 +110,7 @@ class LedgerWriter:
                 for item in items:
                     if isinstance(item, _Ahead):
                         item.batch_id = insert_batch(
-                            db, item.run_id, item.account_id, item.test, item.entries
+                            db, item.run_id, item.account_id, item.test, item.batch
                         )
                     else:
                         write, *args = item

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import orjson
 
@@ -15,20 +16,43 @@ from pinupload.core.results import UNCONFIRMED
 Entry = tuple[int, int, str]  # data-row index, spreadsheet row, event id
 
 
+@dataclass(slots=True)
+class Batch:
+    """The rows of one call, as three parallel lists (cheap to store as JSON)."""
+
+    indices: list[int]  # data-row index in the file
+    rows: list[int]  # spreadsheet row number
+    ids: list[str]  # event id
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Batch:
+        """Return the batch of (index, row, event id) entries."""
+        return cls(
+            [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries]
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def entries(self) -> Iterator[Entry]:
+        """Yield (data-row index, spreadsheet row, event id) in request order."""
+        return zip(self.indices, self.rows, self.ids, strict=True)
+
+
 def insert_batch(
     db: sqlite3.Connection,
     run_id: int,
     account_id: str,
     test: bool,
-    entries: Sequence[Entry],
+    batch: Batch,
 ) -> int:
     """Insert one in-flight batch, its events in one row; return the batch id."""
-    event_ids = orjson.dumps([e for _i, _r, e in entries]).decode()
-    positions = orjson.dumps([[i, r] for i, r, _e in entries]).decode()
+    event_ids = orjson.dumps(batch.ids).decode()
+    positions = orjson.dumps([batch.indices, batch.rows]).decode()
     cur = db.execute(
         "INSERT INTO batches (run_id, account_id, test, state, size, event_ids,"
         " positions, posted) VALUES (?, ?, ?, 'in_flight', ?, ?, ?, ?)",
-        [run_id, account_id, test, len(entries), event_ids, positions, time.time()],
+        [run_id, account_id, test, len(batch), event_ids, positions, time.time()],
     )
     return int(cur.lastrowid or 0)
 

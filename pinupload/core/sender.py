@@ -6,7 +6,6 @@ import logging
 import math
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pinupload.core.answers import ApiError, AuthError, BatchAnswer, CancelledError
 from pinupload.core.ledgerwriter import LedgerWriter
-from pinupload.core.ledgerwrites import Entry
+from pinupload.core.ledgerwrites import Batch
 from pinupload.core.results import (
     FAILED,
     PROCESSED,
@@ -35,7 +34,7 @@ logger = logging.getLogger(__name__)
 class _Outcome:
     """What became of one batch: an answer, or the error that ended it."""
 
-    entries: list[Entry]
+    batch: Batch
     answer: BatchAnswer | None = None
     error: ApiError | None = None
     posted: bool = False  # written ahead and handed to the network
@@ -120,7 +119,8 @@ class Sender:
     ) -> _Outcome:
         """In a pool thread: write ahead, post, queue the answer for the ledger."""
         ids, row_number = self.checked.event_ids, self.checked.row_number
-        outcome = _Outcome([(i, row_number(i), ids[i] or "") for i in chunk])
+        rows = [row_number(i) for i in chunk]
+        outcome = _Outcome(Batch(list(chunk), rows, [ids[i] or "" for i in chunk]))
         batch: list[int] = []
 
         def write_ahead() -> None:
@@ -131,7 +131,7 @@ class Sender:
                     summary.run_id,
                     self.client.account_id,
                     summary.test,
-                    outcome.entries,
+                    outcome.batch,
                 )
             )
 
@@ -163,33 +163,30 @@ class Sender:
             results: list[RowResult] = []
             if outcome.answer is not None:
                 self.round_trip += 0.2 * (outcome.seconds - self.round_trip)
-                results = self._answered(outcome.entries, outcome.answer)
+                results = self._answered(outcome.batch, outcome.answer)
             elif outcome.error is not None:
                 results = self._failed(outcome)
-            self.done += len(outcome.entries)
+            self.done += len(outcome.batch)
             self.settled += 1
             if results and self.on_results:
                 self.on_results(results)
         if done:
             self._progress()
 
-    def _answered(self, entries: list[Entry], answer: BatchAnswer) -> list[RowResult]:
+    def _answered(self, batch: Batch, answer: BatchAnswer) -> list[RowResult]:
         summary = self.summary
-        # answers come interned (one object per distinct answer): count by identity
-        events = dict(zip(map(id, answer.events), answer.events, strict=True))
-        for key, count in Counter(map(id, answer.events)).items():
-            event = events[key]
+        for event, count in answer.tally().items():
             summary.processed += count if event.status == PROCESSED else 0
             summary.failed += count if event.status == FAILED else 0
             summary.warnings += count if event.warning_message is not None else 0
-        summary.sent += len(entries)
-        self.answered += len(entries)
+        summary.sent += len(batch)
+        self.answered += len(batch)
         if self.on_results is None:
             return []  # nobody listens: spare building a result per row
         rid = answer.request_id
         return [
             RowResult(i, r, e, a.status, a.error_message, a.warning_message, rid)
-            for (i, r, e), a in zip(entries, answer.events, strict=True)
+            for (i, r, e), a in zip(batch.entries(), answer.events, strict=True)
         ]
 
     def _failed(self, outcome: _Outcome) -> list[RowResult]:
@@ -198,7 +195,7 @@ class Sender:
         assert exc is not None
         if isinstance(exc, CancelledError) and not outcome.posted:
             return []  # never sent: these rows stay unsent
-        message, entries = str(exc), outcome.entries
+        message, batch = str(exc), outcome.batch
         fatal = isinstance(exc, AuthError) or exc.status is None or exc.status >= 500
         if fatal and not isinstance(exc, CancelledError) and self.summary.fatal is None:
             self.summary.fatal = message
@@ -206,14 +203,17 @@ class Sender:
             logger.error("Run %s stopped: %s", self.summary.run_id, message)
         if fatal:
             self.stop.set()
-        self.summary.sent += len(entries)
+        self.summary.sent += len(batch)
         status = UNCONFIRMED if exc.maybe_delivered else FAILED
         if status == UNCONFIRMED:
-            self.summary.unconfirmed += len(entries)
+            self.summary.unconfirmed += len(batch)
         else:
-            self.summary.failed += len(entries)
+            self.summary.failed += len(batch)
         rid = exc.request_id
-        return [RowResult(i, r, e, status, message, None, rid) for i, r, e in entries]
+        return [
+            RowResult(i, r, e, status, message, None, rid)
+            for i, r, e in batch.entries()
+        ]
 
     def _progress(self) -> None:
         if self.on_progress is None:
