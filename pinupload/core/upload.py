@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -94,7 +95,8 @@ def _run(
 ) -> UploadSummary:
     account, test = client.account_id, client.test
     ids = checked.event_ids
-    valid = [i for i, e in enumerate(ids) if e is not None]
+    # arrays, not lists: the collector never walks them, however many rows
+    valid = array("q", (i for i, e in enumerate(ids) if e is not None))
     run_id = ledger.begin_run(
         account,
         test,
@@ -112,9 +114,10 @@ def _run(
     if not test:
         states = ledger.event_states(account, (ids[i] or "" for i in valid))
         held += _held_rows(checked, valid, states, resend_unconfirmed)
-        to_send = [
-            i for i in valid if _free(states.get(ids[i] or ""), resend_unconfirmed)
-        ]
+        to_send = array(
+            "q",
+            (i for i in valid if _free(states.get(ids[i] or ""), resend_unconfirmed)),
+        )
     ledger.record_rows(run_id, held)
     for result in held:
         summary.skipped += result.status == SKIPPED
@@ -158,7 +161,7 @@ def _invalid_rows(checked: Sendable) -> list[RowResult]:
 
 def _held_rows(
     checked: Sendable,
-    valid: list[int],
+    valid: Sequence[int],
     states: dict[str, str],
     resend_unconfirmed: bool,
 ) -> list[RowResult]:
