@@ -175,3 +175,18 @@ def test_token_commands_and_send_with_a_saved_token(
     assert sent.returncode == 1 and len(server.processed()) == 3
     assert pinupload("token", "delete", "--ad-account", ACCOUNT).returncode == 0
     assert "No tokens saved" in pinupload("token", "list").stdout
+
+
+def test_progress_line_and_exit_status() -> None:
+    from pinupload.cli.progress import render
+    from pinupload.cli.send import exit_status
+    from pinupload.core.results import Progress, UploadSummary
+
+    line = render("Sending", Progress(2500, 10000, 812.4, 3700))
+    assert line.startswith("Sending [#######---------------------]")
+    assert "2,500/10,000 rows (25%), 812 events/s, 1:01:40 left" in line
+    clean = UploadSummary(1, False, rows=5, valid=5, processed=3, skipped=2)
+    assert exit_status(clean) == 0
+    assert exit_status(UploadSummary(1, False, rows=5, valid=4, invalid=1)) == 1
+    assert exit_status(UploadSummary(1, False, unconfirmed=2)) == 1
+    assert exit_status(UploadSummary(1, False, fatal="Pinterest refused")) == 2
