@@ -160,3 +160,12 @@ def test_only_one_run_at_a_time(server: PinterestServer, tmp_path: Path) -> None
         with pytest.raises(LedgerBusy):
             send(checked)
     assert server.calls() == []
+
+
+def test_wrong_address_stops_the_run(
+    server: PinterestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINUPLOAD_API_URL", server.url + "/nowhere")
+    summary = send(sales_file(tmp_path, 10), batch_size=2)
+    assert "HTTP 404" in (summary.fatal or "")
+    assert len(server.calls()) == 1 and server.received() == {}

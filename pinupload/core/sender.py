@@ -196,7 +196,9 @@ class Sender:
         if isinstance(exc, CancelledError) and not outcome.posted:
             return []  # never sent: these rows stay unsent
         message, batch = str(exc), outcome.batch
-        fatal = isinstance(exc, AuthError) or exc.status is None or exc.status >= 500
+        # no answer at all, a refused token, or an address that is not the API
+        fatal = isinstance(exc, AuthError) or exc.status in (None, 404)
+        fatal = fatal or (exc.status or 0) >= 500
         if fatal and not isinstance(exc, CancelledError) and self.summary.fatal is None:
             self.summary.fatal = message
             self.summary.fatal_status = exc.status
