@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from pinupload import __version__
+from pinupload.logsetup import setup_logging
+
+logger = logging.getLogger(__name__)
 
 # command name -> module under pinupload.cli that has add_arguments() and run()
 COMMANDS = {
@@ -18,7 +22,11 @@ COMMANDS = {
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Return the parser of every command, or of `only` (a quicker start)."""
+    """Return the parser of every command, or of `only` ("" for none).
+
+    Loading one command's module only keeps start-up quick, and keeps --version
+    and --selftest working whatever state a command's module is in.
+    """
     parser = argparse.ArgumentParser(
         prog="pinupload",
         description="Send offline conversions from a spreadsheet to Pinterest.",
@@ -41,8 +49,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def run_cli(argv: list[str]) -> int:
-    """Parse `argv`, run the command and return its exit status."""
-    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+    """Parse `argv`, run the command and return its exit status.
+
+    An unexpected failure is logged with its traceback and told in one sentence
+    that says where the log is; the user never sees a traceback.
+    """
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    wants_help = not argv or "-h" in argv or "--help" in argv
+    parser = build_parser(command or (None if wants_help else ""))
     args = parser.parse_args(argv)
     if args.selftest:
         from pinupload.selftest import run_selftest
@@ -51,4 +65,17 @@ def run_cli(argv: list[str]) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    return int(args.run(args))
+    log = setup_logging(console=False)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("pinupload: stopped.", file=sys.stderr)
+        return 130
+    except Exception:
+        logger.exception("pinupload %s failed", args.command)
+        print(
+            f"pinupload: something went wrong inside pinupload; the details are in "
+            f"{log}. Please send that file to support.",
+            file=sys.stderr,
+        )
+        return 2
