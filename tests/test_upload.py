@@ -169,3 +169,34 @@ def test_wrong_address_stops_the_run(
     summary = send(sales_file(tmp_path, 10), batch_size=2)
     assert "HTTP 404" in (summary.fatal or "")
     assert len(server.calls()) == 1 and server.received() == {}
+
+
+def test_bodies_from_forked_children(
+    server: PinterestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pinupload.core import bodies
+
+    if bodies.worker_count(10**9) == 0:
+        pytest.skip("bodies are forked on Linux only")
+    monkeypatch.setattr(bodies, "MIN_ROWS", 1)
+    checked = sales_file(tmp_path, 41)
+    summary = send(checked, batch_size=3)
+    assert (summary.processed, summary.failed, summary.invalid) == (39, 1, 1)
+    assert server.duplicates() == [] and len(server.received()) == 40
+    assert sorted(server.received()) == sorted(e for e in checked.event_ids if e)
+    with Ledger.open() as ledger:
+        ledger.claim()  # no child kept the lock
+
+
+def test_a_failing_body_builder_stops_the_run(
+    server: PinterestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pinupload.core import bodies
+
+    if bodies.worker_count(10**9) == 0:
+        pytest.skip("bodies are forked on Linux only")
+    monkeypatch.setattr(bodies, "MIN_ROWS", 1)
+    checked = sales_file(tmp_path, 12)
+    checked.event_ids[5] = "changed"  # build_events refuses a row it did not check
+    with pytest.raises(RuntimeError, match="not sendable"):
+        send(checked, batch_size=2)

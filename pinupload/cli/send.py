@@ -165,6 +165,9 @@ def _send(
     except (sqlite3.Error, OSError) as exc:
         fail(f"the ledger in {paths.data_dir()} cannot be written ({exc})")
         return None, failures
+    except RuntimeError as exc:  # a process building request bodies failed
+        fail(f"sending stopped: {exc}")
+        return None, failures
     finally:
         bar.close()
         signal.signal(signal.SIGINT, previous)

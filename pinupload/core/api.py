@@ -159,9 +159,22 @@ class PinterestClient:
         403), CancelledError, or ApiError when no per-event answer came: a refused
         body (400), or trouble that outlasted every retry.
         """
-        if not 1 <= len(events) <= self.batch_size:
-            raise ValueError(f"a batch holds 1 to {self.batch_size} events")
         body = orjson.dumps({"data": list(events)})
+        return self.send_body(body, len(events), cancel, before_post)
+
+    def send_body(
+        self,
+        body: bytes,
+        count: int,
+        cancel: threading.Event | None = None,
+        before_post: Callable[[], None] | None = None,
+    ) -> BatchAnswer:
+        """Post a body already serialized (`{"data": [...]}` of `count` events).
+
+        The same as send otherwise.
+        """
+        if not 1 <= count <= self.batch_size:
+            raise ValueError(f"a batch holds 1 to {self.batch_size} events")
         # Pinterest does not de-duplicate offline events, so a retry after a timeout
         # or a connection lost once the body was out can count a sale twice.
         # TODO: retrying those is the default as specified; retry_uncertain=False
@@ -184,7 +197,7 @@ class PinterestClient:
                     break
                 wait = self._wait(attempt, None)
             else:
-                answer = self._read(response, len(events))
+                answer = self._read(response, count)
                 if answer is not None:
                     return answer
                 problem = f"Pinterest answered HTTP {response.status_code}"

@@ -121,6 +121,10 @@ class Ledger:
     def release(self) -> None:
         self._lock.release()
 
+    def lock_fileno(self) -> int | None:
+        """Return the descriptor of the claim's lock (forked children must close it)."""
+        return self._lock.fileno()
+
     def _recover(self) -> None:
         with self.transaction() as db:
             db.execute(

@@ -34,6 +34,10 @@ class LockFile:
         self._file = handle
         return True
 
+    def fileno(self) -> int | None:
+        """Return the descriptor that holds the lock, None when not held."""
+        return self._file.fileno() if self._file is not None else None
+
     def release(self) -> None:
         """Let the lock go (closing the file releases it on every OS)."""
         if self._file is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pinupload.core.answers import ApiError, AuthError, BatchAnswer, CancelledError
+from pinupload.core.bodies import Bodies, worker_count
 from pinupload.core.ledgerwriter import LedgerWriter
 from pinupload.core.ledgerwrites import Batch
 from pinupload.core.results import (
@@ -58,8 +59,10 @@ class Sender:
         on_progress: Callable[[Progress], None] | None,
         on_results: Callable[[list[RowResult]], None] | None,
         cancel: threading.Event | None,
+        close_in_child: Sequence[int] = (),
     ) -> None:
         self.ledger_path, self.client, self.checked = ledger_path, client, checked
+        self.close_in_child = close_in_child
         self.summary = summary
         self.on_progress, self.on_results = on_progress, on_results
         self.cancel = cancel
@@ -75,6 +78,22 @@ class Sender:
         size = self.client.batch_size
         chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
         pending: set[Future[_Outcome]] = set()
+        # forked first: fork copies only this thread, so no other may exist yet
+        bodies = Bodies(
+            self.checked, chunks, worker_count(len(indices)), self.close_in_child
+        )
+        try:
+            self._send(chunks, bodies, pending)
+        finally:
+            bodies.close()
+        self.summary.cancelled = bool(self.cancel and self.cancel.is_set())
+
+    def _send(
+        self,
+        chunks: Sequence[Sequence[int]],
+        bodies: Bodies,
+        pending: set[Future[_Outcome]],
+    ) -> None:
         writer = LedgerWriter(self.ledger_path)
         try:
             with ThreadPoolExecutor(self.client.concurrency, "pinupload-send") as pool:
@@ -84,17 +103,15 @@ class Sender:
                         if self._stopping():
                             position = len(chunks)
                             continue
-                        chunk = chunks[position]
+                        chunk, body = chunks[position], bodies.body(position)
                         position += 1
-                        events = self.checked.build_events(chunk)
-                        pending.add(pool.submit(self._post, writer, chunk, events))
+                        pending.add(pool.submit(self._post, writer, chunk, body))
                     elif pending:
                         self._collect(pending)
                     else:
                         break
         finally:
             writer.close()
-        self.summary.cancelled = bool(self.cancel and self.cancel.is_set())
 
     def _in_flight(self) -> int:
         """How many batches to have out: enough to fill the rate limit, no more.
@@ -115,7 +132,7 @@ class Sender:
         return self.stop.is_set()
 
     def _post(
-        self, writer: LedgerWriter, chunk: Sequence[int], events: list[dict[str, Any]]
+        self, writer: LedgerWriter, chunk: Sequence[int], body: bytes
     ) -> _Outcome:
         """In a pool thread: write ahead, post, queue the answer for the ledger."""
         ids, row_number = self.checked.event_ids, self.checked.row_number
@@ -136,7 +153,9 @@ class Sender:
             )
 
         try:
-            outcome.answer = self.client.send(events, self.stop, write_ahead)
+            outcome.answer = self.client.send_body(
+                body, len(chunk), self.stop, write_ahead
+            )
             outcome.seconds = time.monotonic() - outcome.seconds
         except ApiError as exc:
             outcome.error = exc

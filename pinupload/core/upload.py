@@ -125,8 +125,16 @@ def _run(
     if on_results and held:
         on_results(held)
 
+    lock = ledger.lock_fileno()
     sender = Sender(
-        ledger.path, client, checked, summary, on_progress, on_results, cancel
+        ledger.path,
+        client,
+        checked,
+        summary,
+        on_progress,
+        on_results,
+        cancel,
+        close_in_child=[lock] if lock is not None else [],
     )
     sender.run(to_send, already_done=len(valid) - len(to_send))
     ledger.finish_run(summary)
