@@ -98,7 +98,7 @@ class AccountsDialog(QDialog):
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
-        saved = QLabel("&Saved accounts:")
+        saved = QLabel("Sa&ved accounts:")
         saved.setBuddy(self.account_list)
         layout = QVBoxLayout(self)
         layout.addWidget(saved)

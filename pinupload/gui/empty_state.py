@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pinupload import paths
 
 INTRO = (
     "<h1>Send your store sales to Pinterest</h1>"
@@ -31,6 +34,12 @@ class EmptyState(QWidget):
         intro = QLabel(INTRO, wordWrap=True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         intro.setFixedWidth(640)
+        # A wrapped rich-text label does not grow to its text on its own.
+        intro.setMinimumHeight(intro.heightForWidth(640) + 24)
+        logo = QLabel()
+        png = paths.resource("icons/pinupload-128.png")
+        if png.exists():
+            logo.setPixmap(QPixmap(str(png)))
         self.open_button = QPushButton("&Open a spreadsheet…")
         self.open_button.setDefault(True)
         self.template_button = QPushButton("Save a &template spreadsheet…")
@@ -44,6 +53,7 @@ class EmptyState(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (
+            logo,
             intro,
             self.open_button,
             self.template_button,

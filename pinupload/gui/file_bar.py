@@ -40,10 +40,10 @@ class FileBar(QWidget):
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Stop")
         self.cancel_button.clicked.connect(self.cancel_requested)
-        sheet_label = QLabel("S&heet:")
+        sheet_label = QLabel("Sh&eet:")
         sheet_label.setBuddy(self.sheet_combo)
         self.sheet_label = sheet_label
-        header_label = QLabel("Header ro&w:")
+        header_label = QLabel("Hea&der row:")
         header_label.setBuddy(self.header_spin)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.side_tabs)
         split.addWidget(self.preview)
         split.setStretchFactor(1, 1)
-        split.setSizes([430, 850])
+        split.setSizes([380, 900])
         work = QWidget()
         layout = QVBoxLayout(work)
         layout.addWidget(self.file_bar)
@@ -129,8 +130,15 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.message_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.setTabOrder(self.preview.filter_combo, self.preview.search_edit)
-        self.setTabOrder(self.preview.search_edit, self.preview.table)
+        p, s = self.preview, self.send_panel
+        chain = [
+            self.file_bar.sheet_combo, self.file_bar.header_spin, self.side_tabs,
+            p.filter_combo, p.search_edit, p.table, p.details, s.account_combo,
+            s.accounts_button, s.test_check, s.history_button, s.export_button,
+            s.send_button, s.cancel_button,
+        ]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
 
     def _action(
         self,
@@ -164,7 +172,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         )
-        send_menu = bar.addMenu("&Send")
+        send_menu = bar.addMenu("&Pinterest")
         send_menu.addAction(
             self._action("&Send", self.sending.request_send, "Ctrl+Return")
         )
@@ -335,7 +343,7 @@ class MainWindow(QMainWindow):
         if self.session.loaded is None:
             self.stack.setCurrentIndex(0)
 
-    @Slot(list)
+    @Slot(object)
     def _on_session_order_ready(self, order: list[int]) -> None:
         self.preview.set_order(order)
         self.view_updated.emit()
@@ -372,7 +380,7 @@ class MainWindow(QMainWindow):
             options = replace(self.session.options(), header_row=row, mapping={})
             self.session.open(self.session.path, options)
 
-    @Slot(dict)
+    @Slot(object)
     def _on_mapping_changed(self, mapping: dict[str, str]) -> None:
         self.sending.forget_results()
         self.session.recheck(replace(self.session.options(), mapping=mapping))

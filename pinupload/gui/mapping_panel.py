@@ -26,7 +26,7 @@ from pinupload.core.profiles import save_profile
 logger = logging.getLogger(__name__)
 
 NOT_USED = "(not used)"
-REMEMBER = "&Remember this mapping"
+REMEMBER = "Remem&ber this mapping"
 REQUIRED = ("event_time", "email")
 SAMPLE_ROWS = 200
 DEBOUNCE_MS = 400  # let a user move through a combo before re-checking the file
@@ -53,7 +53,7 @@ class MappingPanel(QWidget):
     Signals: mapping_changed(dict field -> header).
     """
 
-    mapping_changed = Signal(dict)
+    mapping_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,7 +120,7 @@ class MappingPanel(QWidget):
         label.setBuddy(combo)
         label.setToolTip(f.hint)
         sample = QLabel()
-        sample.setMaximumWidth(340)  # long samples are cut; the tooltip has it all
+        sample.setMaximumWidth(250)  # long samples are cut; the tooltip has it all
         sample.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         sample.setObjectName(f"sample_{f.name}")
         grid.addWidget(label, row, 0)

@@ -93,9 +93,9 @@ class PreviewPanel(QWidget):
         return table
 
     def _layout(self) -> None:
-        show = QLabel("&Show:")
+        show = QLabel("Sho&w:")
         show.setBuddy(self.filter_combo)
-        find = QLabel("Searc&h:")
+        find = QLabel("Sea&rch:")
         find.setBuddy(self.search_edit)
         bar = QHBoxLayout()
         bar.addWidget(show)

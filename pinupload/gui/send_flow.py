@@ -154,9 +154,19 @@ class SendFlow(QObject):
         if self.session.running():
             return
         loaded = self.window.loaded()
-        if loaded is None or loaded.state.check is None or self.window.session.busy():
+        files = self.window.session
+        if (
+            loaded is None
+            or loaded.state.check is None
+            or files.busy_with("load", "check")
+        ):
             self.window.show_message(
                 "Open a file and wait until its rows are checked first."
+            )
+            return
+        if files.busy_with("marks"):
+            self.window.show_message(
+                "Still looking up which rows were sent before; try again in a moment."
             )
             return
         check = loaded.state.check
@@ -239,7 +249,7 @@ class SendFlow(QObject):
     def _on_session_send_progress(self, progress: Progress) -> None:
         self.panel.show_progress(progress)
 
-    @Slot(list)
+    @Slot(object)
     def _on_session_results_arrived(self, results: list[RowResult]) -> None:
         loaded = self.window.loaded()
         self.results.extend(results)

@@ -71,7 +71,7 @@ class SendPanel(QWidget):
         self.account_combo = QComboBox()
         self.account_combo.setMinimumContentsLength(18)
         self.account_combo.activated.connect(self._on_account_combo_activated)
-        self.accounts_button = QPushButton("A&ccounts…")
+        self.accounts_button = QPushButton("Acc&ounts…")
         self.test_check = QCheckBox("&Test only")
         self.test_check.setChecked(True)
         self.test_check.toggled.connect(self._on_test_check_toggled)
@@ -79,7 +79,7 @@ class SendPanel(QWidget):
         self.banner.setObjectName("modeBanner")
         self.send_button = QPushButton("Send test")
         self.send_button.setObjectName("sendButton")
-        self.cancel_button = QPushButton("Ca&ncel sending")
+        self.cancel_button = QPushButton("Cance&l sending")
         self.progress = QProgressBar()
         self.progress_label = QLabel()
         self.result_label = QLabel(wordWrap=True)
@@ -88,7 +88,7 @@ class SendPanel(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.export_button = QPushButton("E&xport results…")
-        self.history_button = QPushButton("Histor&y…")
+        self.history_button = QPushButton("H&istory…")
         self.accounts_button.clicked.connect(self.accounts_requested)
         self.send_button.clicked.connect(self.send_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -166,7 +166,7 @@ class SendPanel(QWidget):
         for widget in (self.progress, self.progress_label, self.cancel_button):
             widget.setVisible(sending)
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Ca&ncel sending")
+        self.cancel_button.setText("Cance&l sending")
         controls: list[QWidget] = [
             self.send_button, self.test_check, self.account_combo, self.accounts_button
         ]  # fmt: skip

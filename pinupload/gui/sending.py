@@ -40,7 +40,7 @@ class SendSession(QObject):
     """
 
     send_progress = Signal(object)
-    results_arrived = Signal(list)
+    results_arrived = Signal(object)  # object: a list would be copied
     send_finished = Signal(object)
     send_failed = Signal(str)
 

@@ -55,7 +55,7 @@ class FileSession(QObject):
     preview_ready = Signal(object)
     file_loaded = Signal(object)
     file_failed = Signal(str)
-    order_ready = Signal(list)
+    order_ready = Signal(object)  # object: a list would be copied twice
     marks_ready = Signal()
     busy_changed = Signal(str)
     progress_changed = Signal(int, int)
@@ -92,6 +92,10 @@ class FileSession(QObject):
 
     def busy(self) -> bool:
         return bool(self._jobs)
+
+    def busy_with(self, *kinds: str) -> bool:
+        """Return whether a job of these kinds (load, check, marks, select) runs."""
+        return any(kind in self._jobs for kind in kinds)
 
     def cancel(self) -> None:
         for job in list(self._jobs.values()):

@@ -63,7 +63,7 @@ def crash_mid_send(path: Path, server: PinterestServer) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", CRASHING_RUN, str(path), ACCOUNT, TOKEN], env=env
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while in_flight(paths.data_dir()) == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     child.kill()
