@@ -42,6 +42,8 @@ class RateLimiter:
                 now = time.monotonic()
                 # up to a second of credit makes up for threads that woke late on
                 # a busy machine; the window still caps every minute
+                if not self._starts:
+                    self._next = now  # no credit before the first call: no burst
                 self._next = max(self._next, now - self._credit)
                 base = max(self._next, self._paused_until)
                 if len(self._starts) == self.limit:
