@@ -15,6 +15,7 @@ import os
 import signal
 import struct
 import sys
+import threading
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
@@ -41,6 +42,10 @@ def body_of(checked: Sendable, chunk: Sequence[int]) -> bytes:
 def worker_count(rows: int) -> int:
     """Return how many children to fork for `rows` rows (0: build bodies here)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return 0
+    if threading.current_thread() is not threading.main_thread():
+        # Called from a worker thread (the window): other threads may hold locks
+        # a forked child would wait on for ever, so build the bodies here.
         return 0
     if rows < MIN_ROWS:
         return 0

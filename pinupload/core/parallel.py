@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def worker_count(sheet: Sheet) -> int:
     """Return how many processes the sheet is worth (1: do it here)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         # macOS frameworks and Windows do not survive fork; one process there.
+        return 1
+    if threading.current_thread() is not threading.main_thread():
+        # Other threads may hold locks a forked child would wait on for ever.
         return 1
     rows = sheet.row_estimate(_TEXT_BYTES_PER_ROW)
     cores = min(os.cpu_count() or 1, _MAX_WORKERS)
