@@ -17,17 +17,22 @@ from pinupload.core.model import Table
 
 
 class FileBar(QWidget):
-    """Sheet picker, header row control and a progress bar for reading and checking.
+    """Open button, sheet picker, header row and a progress bar for reading.
 
-    Signals: sheet_chosen(str), header_row_chosen(int), cancel_requested().
+    Signals: open_requested(), sheet_chosen(str), header_row_chosen(int),
+    cancel_requested().
     """
 
+    open_requested = Signal()
     sheet_chosen = Signal(str)
     header_row_chosen = Signal(int)
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.open_button = QPushButton("&Open…")
+        self.open_button.setToolTip("Open another spreadsheet (Ctrl+O)")
+        self.open_button.clicked.connect(self.open_requested)
         self.file_label = QLabel()
         self.sheet_combo = QComboBox()
         self.sheet_combo.activated.connect(self._on_sheet_combo_activated)
@@ -47,6 +52,7 @@ class FileBar(QWidget):
         header_label.setBuddy(self.header_spin)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.open_button)
         layout.addWidget(self.file_label, 1)
         layout.addWidget(sheet_label)
         layout.addWidget(self.sheet_combo)

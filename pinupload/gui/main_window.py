@@ -130,9 +130,9 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.message_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        p, s = self.preview, self.send_panel
+        f, p, s = self.file_bar, self.preview, self.send_panel
         chain = [
-            self.file_bar.sheet_combo, self.file_bar.header_spin, self.side_tabs,
+            f.open_button, f.sheet_combo, f.header_spin, self.side_tabs,
             p.filter_combo, p.search_edit, p.table, p.details, s.account_combo,
             s.accounts_button, s.test_check, s.history_button, s.export_button,
             s.send_button, s.cancel_button,
@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         s.progress_changed.connect(self.file_bar.set_progress)
         s.idle.connect(self.file_bar.set_idle)
         self.file_bar.cancel_requested.connect(s.cancel)
+        self.file_bar.open_requested.connect(self.choose_file)
         self.file_bar.sheet_chosen.connect(self._on_file_bar_sheet_chosen)
         self.file_bar.header_row_chosen.connect(self._on_file_bar_header_row_chosen)
         self.mapping.mapping_changed.connect(self._on_mapping_changed)
@@ -318,6 +319,8 @@ class MainWindow(QMainWindow):
         )
         if loaded.mapping_error:
             self.mapping.set_message(mapping_advice(loaded))
+            missing = "event_time" if "event_time" not in loaded.guess else "email"
+            self.mapping.focus_field(missing)
             self.side_tabs.setCurrentWidget(self.mapping)
             self.show_message(
                 "Choose the missing column under Columns on the left; the rows are "

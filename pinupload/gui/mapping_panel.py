@@ -79,7 +79,7 @@ class MappingPanel(QWidget):
     def _build(self) -> None:
         grid = QGridLayout()
         grid.setColumnStretch(2, 1)
-        groups = {"identity": "Who bought", "event": "The sale", "purchase": "What"}
+        groups = {"event": "The sale", "identity": "Who bought", "purchase": "What"}
         row = 0
         for group, title in groups.items():
             heading = QLabel(f"<b>{title}</b>")
@@ -93,6 +93,7 @@ class MappingPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        self.scroll_area = scroll
         note = QLabel(
             "* needed: the time of the sale, and an email (or a mobile ad id, or an "
             "IP address with a user agent). Emails, phones and names are hashed on "
@@ -113,7 +114,9 @@ class MappingPanel(QWidget):
         combo = QComboBox()
         combo.setObjectName(f"map_{f.name}")
         combo.setToolTip(f.hint)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         combo.setMinimumContentsLength(14)
         combo.activated.connect(self._on_combo_activated)
         label = QLabel(f"{f.label}{star}")
@@ -159,6 +162,12 @@ class MappingPanel(QWidget):
     def set_message(self, text: str | None) -> None:
         self.message_label.setText(text or "")
         self.message_label.setVisible(bool(text))
+
+    def focus_field(self, field_name: str) -> None:
+        """Bring a field's drop-down into view and give it the keyboard focus."""
+        combo = self.combos[field_name]
+        self.scroll_area.ensureWidgetVisible(combo)
+        combo.setFocus()
 
     def mapping(self) -> dict[str, str]:
         """Return field -> header for every field (empty string: not used)."""

@@ -65,6 +65,11 @@ class OptionsPanel(QGroupBox):
         self.event_combo = _combo([(e, e) for e in events], options.event_name)
         self.dates_combo = _combo(list(DATE_ORDERS), options.date_order)
         for combo in self._combos():
+            # Long names (countries, zones) must not widen the whole side panel.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(18)
             combo.setEditable(combo is not self.dates_combo)
             completer = combo.completer()
             if completer is not None:
