@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -37,6 +34,7 @@ from pinupload.gui.empty_state import EmptyState
 from pinupload.gui.file_bar import FileBar
 from pinupload.gui.loading import Loaded
 from pinupload.gui.mapping_panel import MappingPanel
+from pinupload.gui.menus import build_menus, mapping_advice
 from pinupload.gui.options_panel import OptionsPanel
 from pinupload.gui.preview_panel import PreviewPanel
 from pinupload.gui.rowfilter import ALL, View
@@ -52,25 +50,6 @@ FILE_FILTER = (
 )
 ERROR_STYLE = "background: #f8c9c4; color: #1b1b1b; padding: 6px;"
 NOTE_STYLE = "background: #e8eef7; color: #1b1b1b; padding: 6px;"
-
-
-def mapping_advice(loaded: Loaded) -> str:
-    """Return what to choose in the panel when the rows could not be checked."""
-    guess = loaded.guess
-    if "event_time" not in guess:
-        return (
-            "No column was recognised as the time of the sale: choose it next to "
-            "Event time *."
-        )
-    if not (
-        "email" in guess or "mobile_ad_id" in guess
-        or {"ip_address", "user_agent"} <= guess.keys()
-    ):  # fmt: skip
-        return (
-            "No column was recognised as the customer's email: choose it next to "
-            "Email * (or map a mobile ad id, or an IP address and a user agent)."
-        )
-    return f"The rows cannot be checked yet: {loaded.mapping_error}."
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +90,7 @@ class MainWindow(QMainWindow):
 
     # -- building --------------------------------------------------------------
     def _build(self) -> None:
-        self.side_tabs.addTab(self.mapping, "&Columns")
+        self.side_tabs.addTab(self.mapping, "Colu&mns")
         self.side_tabs.addTab(self.options_panel, "Setti&ngs")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.side_tabs)
@@ -140,48 +119,8 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(
-            self._action("&Open…", self.choose_file, QKeySequence.StandardKey.Open)
-        )
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.addAction(
-            self._action("Save a &template spreadsheet…", self.save_template)
-        )
-        file_menu.addSeparator()
-        self.export_action = self._action(
-            "&Export results…", self.sending.choose_export, "Ctrl+E"
-        )
-        self.export_action.setEnabled(False)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        )
-        send_menu = bar.addMenu("&Pinterest")
-        send_menu.addAction(
-            self._action("&Send", self.sending.request_send, "Ctrl+Return")
-        )
-        send_menu.addAction(self._action("&Accounts…", self.sending.open_accounts))
-        send_menu.addAction(
-            self._action("&History of runs…", self.sending.open_history, "Ctrl+H")
-        )
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("Show the &log folder", self._show_log_folder))
+        self.recent_menu, self.export_action = build_menus(self)
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
@@ -408,7 +347,7 @@ class MainWindow(QMainWindow):
         self.session.select(view)
 
     @Slot()
-    def _show_log_folder(self) -> None:
+    def show_log_folder(self) -> None:
         QMessageBox.information(
             self, "The log", f"pinupload writes its log in {paths.log_dir()}."
         )

@@ -81,7 +81,7 @@ class OptionsPanel(QGroupBox):
         form.addRow("Time &zone of the sales:", self.timezone_combo)
         form.addRow("Phone countr&y when none is given:", self.country_combo)
         form.addRow("C&urrency when none is given:", self.currency_combo)
-        form.addRow("Event na&me when none is given:", self.event_combo)
+        form.addRow("E&vent name when none is given:", self.event_combo)
         form.addRow("Dates li&ke 03/04/2025:", self.dates_combo)
 
     def _combos(self) -> list[QComboBox]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,26 @@ from pinupload.gui.rowstate import RowState, Summary
 logger = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 300
+
+
+class GilHeldTable(QTableView):
+    """A table view whose repaint keeps the interpreter lock from start to end.
+
+    Painting asks the model for every visible cell. When Qt starts the paint,
+    each of those calls takes the lock anew and, while a worker thread is busy,
+    waits for it each time; entering the paint from Python holds the lock across
+    all of them, so a worker can only take it at its usual switch interval.
+    """
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+
+
+class GilHeldHeader(QHeaderView):
+    """A header view painted the same way (the row numbers come from the model)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
 
 
 def summary_text(summary: Summary, checked: bool) -> str:
@@ -71,7 +92,9 @@ class PreviewPanel(QWidget):
         self._layout()
 
     def _make_table(self) -> QTableView:
-        table = QTableView()
+        table = GilHeldTable()
+        table.setHorizontalHeader(GilHeldHeader(Qt.Orientation.Horizontal, table))
+        table.setVerticalHeader(GilHeldHeader(Qt.Orientation.Vertical, table))
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -71,7 +71,7 @@ class SendPanel(QWidget):
         self.account_combo = QComboBox()
         self.account_combo.setMinimumContentsLength(18)
         self.account_combo.activated.connect(self._on_account_combo_activated)
-        self.accounts_button = QPushButton("Acc&ounts…")
+        self.accounts_button = QPushButton("A&ccounts…")
         self.test_check = QCheckBox("&Test only")
         self.test_check.setChecked(True)
         self.test_check.toggled.connect(self._on_test_check_toggled)
