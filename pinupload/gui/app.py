@@ -137,5 +137,6 @@ def run_app(argv: list[str]) -> int:
     window = open_window(argv)
     status = QApplication.exec()
     window.session.cancel()
+    window.session.wait(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
     return int(status)

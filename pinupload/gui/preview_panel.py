@@ -93,8 +93,13 @@ class PreviewPanel(QWidget):
 
     def _make_table(self) -> QTableView:
         table = GilHeldTable()
-        table.setHorizontalHeader(GilHeldHeader(Qt.Orientation.Horizontal, table))
-        table.setVerticalHeader(GilHeldHeader(Qt.Orientation.Vertical, table))
+        for orientation in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):
+            header_view = GilHeldHeader(orientation, table)
+            header_view.setHighlightSections(True)
+            if orientation == Qt.Orientation.Horizontal:
+                table.setHorizontalHeader(header_view)
+            else:
+                table.setVerticalHeader(header_view)
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from pinupload.core.ledger import Ledger
 from pinupload.core.model import Options
@@ -67,6 +67,10 @@ class FileSession(QObject):
         self.path: Path | None = None
         self.account_id: str | None = None
         self._jobs: dict[str, Job] = {}
+        # One job on the file at a time: two busy Python threads made the
+        # window wait for the interpreter lock far more than one.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
 
     # -- jobs ------------------------------------------------------------------
     def _start(self, kind: str, job: Job, text: str) -> Job:
@@ -78,7 +82,7 @@ class FileSession(QObject):
         job.job_failed.connect(lambda message: self._on_job_failed(job, message))
         job.job_cancelled.connect(lambda: self._end(job))
         self.busy_changed.emit(text)
-        job.start()
+        job.start(self.pool)
         return job
 
     def _current(self, job: Job) -> bool:
@@ -100,6 +104,10 @@ class FileSession(QObject):
     def cancel(self) -> None:
         for job in list(self._jobs.values()):
             job.cancel()
+
+    def wait(self, msecs: int) -> bool:
+        """Wait for the file's jobs to end; return False on time-out."""
+        return self.pool.waitForDone(msecs)
 
     @Slot()
     def _on_job_failed(self, job: Job, message: str) -> None:

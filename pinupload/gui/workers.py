@@ -101,10 +101,10 @@ class Job(QObject):
         self._last_progress = 0.0
         self.running = False
 
-    def start(self) -> None:
-        """Queue the job; connect to its signals before calling this."""
+    def start(self, pool: QThreadPool | None = None) -> None:
+        """Queue the job (on `pool`, else Qt's global pool); connect signals first."""
         self.running = True
-        QThreadPool.globalInstance().start(self._run)
+        (pool or QThreadPool.globalInstance()).start(self._run)
 
     def cancel(self) -> None:
         self.cancel_flag.set()

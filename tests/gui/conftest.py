@@ -31,7 +31,7 @@ def settle_pool() -> Iterator[None]:
 
 
 @pytest.fixture
-def window(qtbot: Any) -> Any:
+def window(qtbot: Any) -> Iterator[Any]:
     from pinupload.gui.main_window import MainWindow
 
     win = MainWindow()
@@ -50,7 +50,9 @@ def window(qtbot: Any) -> Any:
         raise AssertionError(f"no button {wanted!r} in {box.text()!r}")
 
     win.ask = ask
-    return win
+    yield win
+    win.session.cancel()
+    win.session.wait(30_000)
 
 
 def problem_rows() -> list[list[object]]:
