@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 import traceback
@@ -16,42 +15,18 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pinupload import APP_ID, APP_NAME, __version__, paths
+from pinupload.gui.about import FileOpenFilter
+from pinupload.logsetup import setup_logging
 
 if TYPE_CHECKING:
     from pinupload.gui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
 
-LOG_FILE = "pinupload.log"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # The GUI thread waits this long at most for the interpreter lock held by a
 # worker; the default 5 ms made each repaint wait many times over.
 SWITCH_INTERVAL = 0.001
-
-
-def setup_logging() -> Path:
-    """Log to a rotating file in the log folder (and the terminal, if any)."""
-    path = paths.log_dir() / LOG_FILE
-    root = logging.getLogger()
-    if any(getattr(h, "pinupload", False) for h in root.handlers):
-        return path
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.pinupload = True  # type: ignore[attr-defined]
-    handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
-        )
-    )
-    root.addHandler(handler)
-    if sys.stderr is not None and sys.stderr.isatty():
-        console = logging.StreamHandler()
-        console.setLevel(logging.WARNING)
-        root.addHandler(console)
-    root.setLevel(logging.INFO)
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
-    return path
 
 
 def app_icon() -> QIcon:
@@ -125,6 +100,7 @@ def open_window(argv: list[str]) -> MainWindow:
 
     logger.info("pinupload %s starting", __version__)
     window = MainWindow()
+    QApplication.instance().installEventFilter(FileOpenFilter(window))  # type: ignore[union-attr]
     window.show()
     files = [a for a in argv if not a.startswith("-")]
     if files:

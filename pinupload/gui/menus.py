@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from pinupload.gui.about import show_about
 from pinupload.gui.loading import Loaded
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QAction]:
     )
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(_action(window, "Show the &log folder", window.show_log_folder))
+    help_menu.addAction(_action(window, "&About pinupload", lambda: show_about(window)))
     return recent, export
 
 

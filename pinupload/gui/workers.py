@@ -52,6 +52,8 @@ def quiet_collector(unfreeze: bool = False) -> Iterator[None]:
     still freed by reference counting). `unfreeze` (a new file) first lets an old
     file's objects be collected again.
     """
+    # TODO: the collector stays off for a whole send, so cyclic garbage of a long
+    # test run (hours at 10 calls a second) waits until the run ends.
     global _quiet_jobs
     with _quiet_lock:
         if unfreeze:
