@@ -95,12 +95,12 @@ def open_window(argv: list[str]) -> MainWindow:
     log = setup_logging()
     install_excepthook(log)
     sys.setswitchinterval(SWITCH_INTERVAL)
-    make_app(argv)
+    app = make_app(argv)
     from pinupload.gui.main_window import MainWindow
 
     logger.info("pinupload %s starting", __version__)
     window = MainWindow()
-    QApplication.instance().installEventFilter(FileOpenFilter(window))  # type: ignore[union-attr]
+    app.installEventFilter(FileOpenFilter(window))
     window.show()
     files = [a for a in argv if not a.startswith("-")]
     if files:
