@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pinupload.core import check
-from pinupload.core.check import CheckResult, decide_orders, resolve_mapping
-from pinupload.core.convert import Converter, OptionError
+from pinupload.core.check import CheckResult, resolve_mapping
+from pinupload.core.convert import OptionError
 from pinupload.core.fields import auto_map
 from pinupload.core.model import Options, Table
 from pinupload.core.profiles import find_profile
@@ -95,20 +95,7 @@ def check_table(table: Table, options: Options, job: Job | None = None) -> Check
             job.check_cancel()
             job.report_progress(done, total)
 
-    engine = getattr(check, "check_table", None)
-    if engine is not None:
-        result: CheckResult = engine(table, options, progress)
-        return result
-    # TODO: drop this once the engine's check_table is in every checkout: it
-    # mirrors check_file's keep_rows branch with the engine's private loop.
-    mapping = resolve_mapping(table.headers, options)
-    orders, notes = decide_orders(table.rows, table.headers, mapping, options)
-    converter = Converter(table.headers, mapping, options, orders)
-    result = CheckResult(table, mapping, converter, notes=notes)
-    numbered = zip(table.row_numbers, table.rows, strict=True)
-    check._run(result, numbered, progress, None, True)  # type: ignore[attr-defined]
-    result.notes = list(table.notes) + result.notes
-    return result
+    return check.check_table(table, options, progress)
 
 
 def check_loaded(table: Table, options: Options, job: Job | None = None) -> Loaded:
