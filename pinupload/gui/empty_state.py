@@ -13,8 +13,9 @@ from pinupload import paths
 INTRO = (
     "<h1>Send your store sales to Pinterest</h1>"
     "<p>Open a spreadsheet (Excel, OpenOffice or CSV) with one row per sale: when "
-    "it happened, and the customer's email or phone. pinupload checks every row, "
-    "shows what it will send, and sends it to your Pinterest ad account.</p>"
+    "it happened, and the customer's email (a phone number helps matching but is "
+    "not enough alone). pinupload checks every row, shows what it will send, and "
+    "sends it to your Pinterest ad account.</p>"
     "<p>Drop a file anywhere on this window, or use the button below.</p>"
 )
 
