@@ -198,9 +198,11 @@ def render_summary(
     summary: UploadSummary, failures: list[RowResult], account_id: str
 ) -> str:
     """Return the readable end-of-run summary."""
-    kind = "Test run (nothing recorded by Pinterest)" if summary.test else "Run"
+    kind = "Test run" if summary.test else "Run"
+    note = " (Pinterest recorded nothing)" if summary.test else ""
     lines = [
-        f"{kind} {summary.run_id} for ad account {account_id}: {summary.rows:,} rows, "
+        f"{kind} {summary.run_id}{note} for ad account {account_id}: "
+        f"{summary.rows:,} rows, "
         f"{summary.valid:,} valid, {summary.invalid:,} invalid",
         f"Sent {summary.sent:,}: {summary.processed:,} processed, "
         f"{summary.failed:,} failed, {summary.warnings:,} with warnings",
