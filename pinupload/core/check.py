@@ -233,7 +233,8 @@ def check_table(
     """
     mapping = resolve_mapping(table.headers, options)
     orders, notes = decide_orders(table.rows, table.headers, mapping, options)
-    converter = Converter(table.headers, mapping, options, orders)
+    sample = table.rows[:_SAMPLE_ROWS]
+    converter = Converter(table.headers, mapping, options, orders, sample=sample)
     total = len(table.rows)
 
     def report(done: int, _total: int) -> None:
