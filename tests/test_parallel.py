@@ -109,3 +109,20 @@ def test_text_pieces_read_the_same_records_as_one_pass(tmp_path: Path) -> None:
         for k, start in enumerate(points)
     ]
     assert [r for piece in pieces for r in piece] == list(text.rows())
+
+
+def test_rows_already_read_check_the_same_on_several_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pinupload.core import check
+    from pinupload.core.reader import Sheet
+
+    table = Sheet(write_xlsx(tmp_path / "t.xlsx", _rows())).read()
+    monkeypatch.setattr(check, "workers_for_rows", lambda rows: 1)
+    one = check.check_table(table, Options())
+    monkeypatch.setattr(check, "workers_for_rows", lambda rows: 3)
+    many = check.check_table(table, Options())
+    assert many.event_ids == one.event_ids
+    assert [p.message for p in many.problems] == [p.message for p in one.problems]
+    assert many.build_events(many.valid_indices) == one.build_events(one.valid_indices)
+    assert any("repeats the sale" in p.message for p in many.problems)

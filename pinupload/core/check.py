@@ -17,7 +17,14 @@ from pinupload.core import times
 from pinupload.core.convert import Converter, OptionError
 from pinupload.core.fields import FIELD_NAMES, auto_map, header_key
 from pinupload.core.model import Options, Problem, Table
-from pinupload.core.parallel import jobs_for, remove_folder, run_forked, worker_count
+from pinupload.core.parallel import (
+    jobs_for,
+    remove_folder,
+    run_forked,
+    table_jobs,
+    worker_count,
+    workers_for_rows,
+)
 from pinupload.core.profiles import find_profile
 from pinupload.core.reader import DataScan, Sheet
 from pinupload.core.scan import (
@@ -241,15 +248,31 @@ def check_table(
         if progress is not None:
             progress(done, total)
 
-    numbered = zip(table.row_numbers, table.rows, strict=True)
-    part = scan(converter, numbered, None, report if progress else None)
-    find_repeats([part], mapping)
+    parts = _scan_table(converter, table, report if progress else None)
+    find_repeats(parts, mapping)
     result = CheckResult(table, mapping, converter, notes=notes + converter.notes)
-    result.event_ids = part.ids
-    result.problems = sorted(part.problems, key=lambda p: p.row)
+    for part in parts:
+        result.event_ids.extend(part.ids)
+        result.problems.extend(part.problems)
+    result.problems.sort(key=lambda p: p.row)
     result.notes = list(table.notes) + result.notes
     logger.info("checked %d rows: %d valid", result.rows, result.valid)
     return result
+
+
+def _scan_table(
+    converter: Converter, table: Table, progress: Progress | None
+) -> list[Part]:
+    """Convert rows already read, on several cores when there are many."""
+    count = workers_for_rows(len(table.rows))
+    if count > 1:
+        jobs = table_jobs(converter, table.row_numbers, table.rows, count)
+        try:
+            return run_forked(jobs, False, progress)
+        except (RuntimeError, OSError) as exc:
+            logger.warning("parallel check failed, checking in one process: %s", exc)
+    numbered = zip(table.row_numbers, table.rows, strict=True)
+    return [scan(converter, numbered, None, progress)]
 
 
 def _final_orders(

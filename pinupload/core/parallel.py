@@ -32,13 +32,17 @@ Job = Callable[[Path | None, Progress | None], Part]
 
 def worker_count(sheet: Sheet) -> int:
     """Return how many processes the sheet is worth (1: do it here)."""
+    return workers_for_rows(sheet.row_estimate(_TEXT_BYTES_PER_ROW))
+
+
+def workers_for_rows(rows: int) -> int:
+    """Return how many processes `rows` rows are worth (1: do it here)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         # macOS frameworks and Windows do not survive fork; one process there.
         return 1
     if threading.current_thread() is not threading.main_thread():
         # Other threads may hold locks a forked child would wait on for ever.
         return 1
-    rows = sheet.row_estimate(_TEXT_BYTES_PER_ROW)
     cores = min(os.cpu_count() or 1, _MAX_WORKERS)
     return max(1, min(cores, rows // MIN_ROWS_PER_WORKER))
 
@@ -81,14 +85,34 @@ def _job(
     return run
 
 
+def table_jobs(
+    converter: Converter,
+    numbers: Sequence[int],
+    rows: Sequence[Sequence[object]],
+    count: int,
+) -> list[Job]:
+    """Return jobs that convert rows already read, each an equal run of them."""
+    size = -(-len(rows) // count)
+
+    def job(start: int) -> Job:
+        def run(payload: Path | None, progress: Progress | None) -> Part:
+            stop = start + size
+            numbered = zip(numbers[start:stop], rows[start:stop], strict=True)
+            return scan(converter, numbered, None, progress)
+
+        return run
+
+    return [job(k * size) for k in range(count) if k * size < len(rows)]
+
+
 def run_forked(
     jobs: list[Job], with_payload: bool, progress: Progress | None
 ) -> list[Part]:
     """Run job 0 here and the others in forked children; return parts in order."""
-    folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
-    paths = [
-        folder / f"part{k}.jsonl" if with_payload else None for k in range(len(jobs))
-    ]
+    paths: list[Path | None] = [None] * len(jobs)
+    if with_payload:
+        folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
+        paths = [folder / f"part{k}.jsonl" for k in range(len(jobs))]
     children: list[tuple[int, int]] = []
     sys.stdout.flush()
     sys.stderr.flush()
