@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import pinupload
-from pinupload.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 # Files that describe a release; none may carry a version of its own.
@@ -29,13 +25,6 @@ RELEASE_FILES = [
 
 
 def test_version_prints_the_package_version() -> None:
-    missing = [
-        name
-        for name in COMMANDS.values()
-        if importlib.util.find_spec(f"pinupload.cli.{name}") is None
-    ]
-    if missing:
-        pytest.skip(f"CLI commands not written yet: {', '.join(missing)}")
     out = subprocess.run(
         [sys.executable, "-m", "pinupload", "--version"],
         capture_output=True,

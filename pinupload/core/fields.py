@@ -94,9 +94,6 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
-IDENTITY_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in FIELDS if f.group == "identity"
-)
 
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 

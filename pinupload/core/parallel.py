@@ -49,19 +49,17 @@ def workers_for_rows(rows: int) -> int:
 
 def jobs_for(sheet: Sheet, converter: Converter, count: int) -> list[tuple[Job, bool]]:
     """Return one job per worker and whether its row numbers are relative."""
-    ranges = sheet.split(count)
-    jobs: list[tuple[Job, bool]] = []
-    for k, piece in enumerate(ranges):
-        rows = _rows_of(sheet, piece, last=k == len(ranges) - 1)
-        jobs.append((_job(converter, rows), sheet.is_text and k > 0))
-    return jobs
+    return [
+        (_job(converter, _rows_of(sheet, piece)), sheet.is_text and k > 0)
+        for k, piece in enumerate(sheet.split(count))
+    ]
 
 
 def _rows_of(
-    sheet: Sheet, piece: tuple[int, int | None], last: bool
+    sheet: Sheet, piece: tuple[int, int | None]
 ) -> Callable[[DataScan], Iterator[tuple[int, Sequence[object]]]]:
     def rows(data: DataScan) -> Iterator[tuple[int, Sequence[object]]]:
-        return sheet.scan_piece(data, piece, first=piece[0] == 0, last=last)
+        return sheet.scan_piece(data, piece)
 
     return rows
 

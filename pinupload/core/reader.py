@@ -263,7 +263,7 @@ class Sheet:
         ]
 
     def scan_piece(
-        self, data: DataScan, piece: tuple[int, int | None], first: bool, last: bool
+        self, data: DataScan, piece: tuple[int, int | None]
     ) -> Iterator[tuple[int, Sequence[object]]]:
         """Yield the data rows of one piece from split().
 
@@ -276,7 +276,7 @@ class Sheet:
                 enumerate(self._raw(), 1), max(start, self.header_row + 1), stop
             )
         records = enumerate(self._text.records_between(start, stop), 1)
-        if first:
+        if start == 0:
             return data.rows(records, self.header_row + 1, None)
         return data.rows(records, 1, None)
 
