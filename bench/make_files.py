@@ -2,7 +2,9 @@
 
     python bench/make_files.py ROWS [--out bench/out]
 
-Writes sales-ROWS.xlsx and sales-ROWS.csv; existing files are kept.
+Writes sales-ROWS.xlsx and sales-ROWS.csv; existing files are kept. The workbook
+keeps its text in a shared-strings table, as Excel and Google Sheets write it
+(openpyxl alone writes every string inline, which readers parse differently).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import csv
 import datetime as dt
 import random
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +92,53 @@ def write_xlsx(path: Path, count: int) -> None:
     for row in rows(count):
         sheet.append(row)
     book.save(path)
+    share_strings(path)
+
+
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is>(<t[^>]*>.*?</t>)</is></c>'
+)
+_SST = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+_SST_PART = "sharedStrings.xml"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def share_strings(path: Path) -> None:
+    """Move the workbook's inline strings into xl/sharedStrings.xml, as Excel does."""
+    table: dict[bytes, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        index = table.setdefault(match[3], len(table))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match[1], match[2] or b"", index)
+
+    temp = path.with_suffix(".tmp")
+    with (
+        zipfile.ZipFile(path) as old,
+        zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = _INLINE.sub(shared, data)
+            elif item.filename == "[Content_Types].xml":
+                part = (
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}"/>'
+                )
+                data = data.replace(b"</Types>", part.encode() + b"</Types>")
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                rel = f'<Relationship Id="rSst" Type="{_REL}" Target="{_SST_PART}"/>'
+                data = data.replace(
+                    b"</Relationships>", rel.encode() + b"</Relationships>"
+                )
+            new.writestr(item, data)
+        # Inline text is already XML-escaped, so it goes into the table as it is.
+        body = b"".join(b"<si>%s</si>" % text for text in table)
+        head = f'<sst xmlns="{_SST}" count="{len(table)}" uniqueCount="{len(table)}">'
+        new.writestr("xl/sharedStrings.xml", head.encode() + body + b"</sst>")
+    temp.replace(path)
 
 
 def write_csv(path: Path, count: int) -> None:

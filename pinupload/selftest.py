@@ -29,9 +29,14 @@ class CheckFailedError(Exception):
 
 
 def check_spreadsheet() -> str:
-    """Write an xlsx with openpyxl, read it back with python-calamine; return a note."""
+    """Write an xlsx with openpyxl, read it back both ways calamine can; return a note.
+
+    The stream (python-calamine-plus) reads .xlsx; python-calamine reads the
+    other formats whole.
+    """
     import openpyxl
-    from python_calamine import CalamineWorkbook
+
+    from pinupload.core.workbook import LoadedBook, StreamedBook
 
     written = [["email", "value", "event_time"], ["a@example.com", 12.5, 3]]
     with tempfile.TemporaryDirectory(prefix="pinupload-selftest-") as tmp:
@@ -43,12 +48,14 @@ def check_spreadsheet() -> str:
             sheet.append(row)
         sheet.append(["b@example.com", 7, dt.datetime(2026, 1, 2, 3, 4, 5)])
         book.save(path)
-        read = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    if [list(row) for row in read[:2]] != written or read[2][2] != dt.datetime(
-        2026, 1, 2, 3, 4, 5
-    ):
-        raise CheckFailedError(f"read back {read!r}, not what was written")
-    return f"xlsx written by openpyxl {openpyxl.__version__}, read by python-calamine"
+        for kind in (StreamedBook, LoadedBook):
+            read = [list(row) for row in kind(path, None).rows()]
+            if read[:2] != written or read[2][2] != dt.datetime(2026, 1, 2, 3, 4, 5):
+                raise CheckFailedError(f"read back {read!r}, not what was written")
+    return (
+        f"xlsx written by openpyxl {openpyxl.__version__}, streamed by "
+        "python-calamine-plus and read whole by python-calamine"
+    )
 
 
 def check_certificates() -> str:

@@ -8,12 +8,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-import python_calamine as calamine
-
 from pinupload.core.cells import cell_text, is_blank
 from pinupload.core.csvfile import BinaryFileError, CsvFile
 from pinupload.core.fields import guess_field
 from pinupload.core.model import SpreadsheetError, Table
+from pinupload.core.workbook import Book, open_book
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ class Sheet:
         self.sheet_names: list[str] = []
         self.sheet: str | None = None
         self._text: CsvFile | None = None
-        self._height = 0
+        self._book: Book | None = None
         self._raw_rows = self._open(sheet)
         self.header_row, self.headers = self._find_header(header_row)
         self.width = len(self.headers)
@@ -81,66 +80,19 @@ class Sheet:
             + "."
         )
 
-    # TODO: python-calamine parses the whole sheet before the first row (1.43 GB
-    # for 1,000,000 rows x 15 columns), above the 1 GB target; a streaming xlsx
-    # reader is needed to meet it.
     def _open_workbook(
         self, sheet: str | None, magic: bytes
     ) -> Callable[[], Iterator[Sequence[object]]]:
-        name = self.path.name
         if magic == _OLE_MAGIC and self.path.suffix.lower() in (".xlsx", ".xlsm"):
             raise SpreadsheetError(
-                f"{name} is protected with a password; open it in Excel, remove the "
-                "password and save it again."
+                f"{self.path.name} is protected with a password; open it in Excel, "
+                "remove the password and save it again."
             )
-        try:
-            book = calamine.CalamineWorkbook.from_path(str(self.path))
-            metas = [
-                m
-                for m in book.sheets_metadata
-                if m.typ == calamine.SheetTypeEnum.WorkSheet
-            ]
-            self.sheet_names = [m.name for m in metas]
-            if sheet is not None:
-                if sheet not in self.sheet_names:
-                    raise SpreadsheetError(
-                        f'{name} has no sheet named "{sheet}"; its sheets are '
-                        + ", ".join(f'"{s}"' for s in self.sheet_names)
-                        + "."
-                    )
-                chosen = book.get_sheet_by_name(sheet)
-            else:
-                chosen = self._first_with_data(book, metas)
-        except calamine.PasswordError:
-            raise SpreadsheetError(
-                f"{name} is protected with a password; open it in Excel, remove the "
-                "password and save it again."
-            ) from None
-        except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
-            logger.info("calamine could not read %s: %s", name, exc)
-            raise SpreadsheetError(
-                f"{name} is damaged or not really a spreadsheet; open it in your "
-                "spreadsheet program and save it again as .xlsx or .csv."
-            ) from None
-        self.sheet = chosen.name
-        self._height = int(chosen.height) + int((chosen.start or (0, 0))[0])
-        return chosen.iter_rows
-
-    def _first_with_data(
-        self, book: calamine.CalamineWorkbook, metas: list[calamine.SheetMetadata]
-    ) -> calamine.CalamineSheet:
-        fallback = None
-        for meta in metas:
-            candidate = book.get_sheet_by_name(meta.name)
-            fallback = fallback or candidate
-            if (
-                candidate.height > 0
-                and meta.visible == calamine.SheetVisibleEnum.Visible
-            ):
-                return candidate
-        if fallback is None:
-            raise SpreadsheetError(f"{self.path.name} has no sheets.")
-        return fallback
+        book = open_book(self.path, sheet)
+        self._book = book
+        self.sheet_names = book.sheet_names
+        self.sheet = book.sheet
+        return book.rows
 
     def _open_text(self, sheet: str | None) -> Callable[[], Iterator[Sequence[object]]]:
         if sheet is not None:
@@ -240,7 +192,8 @@ class Sheet:
         """Return roughly how many rows the sheet has, without reading them."""
         if self._text is not None:
             return self.path.stat().st_size // bytes_per_row
-        return self._height
+        assert self._book is not None
+        return self._book.row_estimate()
 
     def split(self, count: int) -> list[tuple[int, int | None]]:
         """Return `count` or fewer (start, stop) pieces that cover every data row.
@@ -254,9 +207,13 @@ class Sheet:
                 return [(0, None)]
             points = self._text.split_points(count)
         else:
-            first = self.header_row + 1
-            size = max(1, (self._height - first + 1) // count)
-            points = [0] + [first + size * k for k in range(1, count)]
+            assert self._book is not None
+            points = _row_points(
+                self.header_row + 1,
+                self._book.row_estimate(),
+                count,
+                self._book.skip_cost,
+            )
         return [
             (start, points[k + 1] if k + 1 < len(points) else None)
             for k, start in enumerate(points)
@@ -271,10 +228,12 @@ class Sheet:
         them once the rows before are counted.
         """
         start, stop = piece
-        if self._text is None:
+        if self._book is not None:
+            first = max(start, self.header_row + 1)
             return data.rows(
-                enumerate(self._raw(), 1), max(start, self.header_row + 1), stop
+                enumerate(self._book.rows(first, stop), first), first, stop
             )
+        assert self._text is not None
         records = enumerate(self._text.records_between(start, stop), 1)
         if start == 0:
             return data.rows(records, self.header_row + 1, None)
@@ -299,6 +258,23 @@ class Sheet:
             row_numbers=numbers,
             notes=list(self.notes),
         )
+
+
+def _row_points(first: int, height: int, count: int, skip_cost: float) -> list[int]:
+    """Return where each of `count` pieces of rows first..height starts.
+
+    Every piece reads the sheet from its top, passing over the rows before its
+    own at `skip_cost` of a row's full cost, so later pieces are made shorter to
+    end at the same time.
+    """
+    rows = max(count, height - first + 1)
+    keep = 1.0 - skip_cost
+    share = rows / sum(keep**k for k in range(count))
+    points, reach = [0], 0.0
+    for _ in range(1, count):
+        reach = share + keep * reach
+        points.append(first + max(1, round(reach)))
+    return points
 
 
 _VALUE_LIKE = re.compile(r"[\d\s.,:/\-+$€£%()]+|.*@.*")
