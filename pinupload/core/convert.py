@@ -12,10 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from pinupload.core import money, times
-from pinupload.core.cells import CellDroppedError, CellError, cell_text, quote
-from pinupload.core.fieldrules import EVENT, FieldRule, rules_for, unknown_event_name
+from pinupload.core.cells import CellError, cell_text, quote
+from pinupload.core.fieldrules import (
+    EVENT,
+    Fast,
+    FieldRule,
+    Outcome,
+    evaluate,
+    rules_for,
+    unknown_event_name,
+)
 from pinupload.core.model import ERROR, WARNING, Options, Problem
-from pinupload.core.normalize import country_code, is_hashed, sha256_hex
+from pinupload.core.normalize import country_code, sha256_hex
 
 OLD_AFTER_SECONDS = 7 * 24 * 3600
 FUTURE_SLACK_SECONDS = 300  # clocks of tills and computers disagree a little
@@ -25,9 +33,10 @@ _NO_IDENTITY = (
     "no email, mobile ad id, or IP address with user agent; Pinterest needs one of "
     "them to match the sale. Fill one in or leave the row out"
 )
-# (value or None, normalized text, message, severity)
-Outcome = tuple[Any, str, str, str]
-_BLANK: Outcome = (None, "", "", WARNING)
+
+
+# column, cache, target, key, rule, needs the row's country, fast path
+_Slot = tuple[int, dict[Any, Outcome] | None, int, str, FieldRule, bool, Fast | None]
 
 
 class OptionError(ValueError):
@@ -57,25 +66,6 @@ def event_id_for(order_id: str | None, identity: str, when: int, value: str) -> 
     else:
         basis = f"sale\x1f{identity}\x1f{when}\x1f{value}"
     return "pu1_" + sha256_hex(basis)[:32]
-
-
-def evaluate(rule: FieldRule, raw: object, country: str) -> Outcome:
-    """Return what one cell becomes under `rule`."""
-    if isinstance(raw, str) and not raw.strip():
-        return _BLANK
-    try:
-        value, note = rule.convert(raw, country)
-    except CellError as exc:
-        return (None, "", str(exc), ERROR)
-    except CellDroppedError as exc:
-        return (None, "", str(exc), WARNING)
-    if not rule.hashed:
-        return (value, value if type(value) is str else "", note or "", WARNING)
-    if not value:
-        unusable = f"{quote(raw)} holds nothing usable; it is left out"
-        return (None, "", unusable, WARNING)
-    hashed = value if len(value) == 64 and is_hashed(value) else sha256_hex(value)
-    return ([hashed], value, note or "", WARNING)
 
 
 class Converter:
@@ -115,11 +105,9 @@ class Converter:
         }
         self._rules = rules_for(self.orders, tz, self.evidence)
         # Plain tuples: attribute lookups in the per-row loop cost more than the work.
-        self._slots: list[
-            tuple[int, dict[Any, Outcome] | None, int, str, FieldRule, bool]
-        ] = [
+        self._slots: list[_Slot] = [
             (index[self.mapping[name]], {} if rule.cached else None, rule.target,
-             rule.key, rule, rule.needs_country)
+             rule.key, rule, rule.needs_country, rule.fast)
             for name, rule in self._rules.items()
             if name in self.mapping and name != "country"
         ]  # fmt: skip
@@ -135,12 +123,14 @@ class Converter:
         """Drop the caches of columns whose sampled values rarely repeat."""
         if len(sample) < 100:
             return
-        for k, (i, cache, target, key, rule, by_country) in enumerate(self._slots):
+        for k, (i, cache, target, key, rule, by_country, fast) in enumerate(
+            self._slots
+        ):
             if cache is None:
                 continue
             distinct = len({row[i] for row in sample if i < len(row)})
             if distinct > len(sample) // 2:
-                self._slots[k] = (i, None, target, key, rule, by_country)
+                self._slots[k] = (i, None, target, key, rule, by_country, fast)
 
     # -- one row ---------------------------------------------------------------
     def convert(
@@ -170,12 +160,12 @@ class Converter:
                     user_data["country"] = outcome[0]
                     if len(outcome[1]) == 2:
                         country = outcome[1]
-        for i, cache, target, key, rule, by_country in self._slots:
+        for i, cache, target, key, rule, by_country, fast in self._slots:
             raw = cells[i] if i < width else None
             if raw is None or raw == "":
                 continue
             if cache is None:
-                outcome = evaluate(rule, raw, country)
+                outcome = (fast and fast(raw, country)) or evaluate(rule, raw, country)
             else:
                 cache_key = (raw, country) if by_country else raw
                 outcome = cache.get(cache_key)
@@ -285,7 +275,7 @@ class Converter:
         out = []
         width = len(cells)
         country = self._country
-        slots = [(i, rule) for i, _c, _t, _k, rule, _b in self._slots]
+        slots = [(slot[0], slot[4]) for slot in self._slots]
         if self._country_slot is not None:
             slots.insert(0, self._country_slot[:2])
         for i, rule in slots:

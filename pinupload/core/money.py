@@ -13,7 +13,7 @@ from pinupload.core.cells import CellError, cell_text, quote
 
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "$": "USD"}
 _CODE = re.compile(r"[A-Za-z]{3}")
-_PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
+PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 _GROUPING = str.maketrans("", "", " \u00a0\u202f'’_")
 
 
@@ -45,14 +45,14 @@ def parse_value(value: object) -> tuple[str, str | None]:
     if kind is float or kind is int:
         # 15 significant digits undo binary noise such as 85.51000000000001.
         text = format(value, ".15g")
-        if _PLAIN.fullmatch(text):
-            return _trimmed(text), None
+        if PLAIN.fullmatch(text):
+            return trimmed(text), None
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             raise _not_a_number(value)
         return _checked(Decimal(text), value), None
     text = cell_text(value).strip()
-    if _PLAIN.fullmatch(text):
-        return _trimmed(text), None
+    if PLAIN.fullmatch(text):
+        return trimmed(text), None
     found: str | None = None
     for symbol, code in _SYMBOLS.items():
         if symbol in text:
@@ -68,7 +68,7 @@ def parse_value(value: object) -> tuple[str, str | None]:
     return _checked(-number if negative else number, value), found
 
 
-def _trimmed(text: str) -> str:
+def trimmed(text: str) -> str:
     """Return a plain decimal without leading or trailing zeros ("007.50" -> "7.5")."""
     whole, _dot, fraction = text.partition(".")
     whole = whole.lstrip("0") or "0"

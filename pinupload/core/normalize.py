@@ -12,7 +12,7 @@ import pycountry
 from pinupload.core.cells import CellDroppedError, CellError, cell_text, quote
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -38,7 +38,7 @@ def email(value: object) -> str:
         text = text[7:].strip()
     if len(text) == 64 and is_hashed(text):
         return text
-    if not _EMAIL.fullmatch(text):
+    if not EMAIL.fullmatch(text):
         raise CellError(
             f"{quote(value)} is not an email address: correct it or clear the cell"
         )

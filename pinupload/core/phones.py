@@ -11,7 +11,7 @@ from pinupload.core.normalize import is_hashed
 
 _SCIENTIFIC = re.compile(r"[+-]?\d(?:[.,]\d+)?e[+-]?\d+", re.IGNORECASE)
 _FORMATTING = str.maketrans("", "", " ()-./\u00a0\t")
-_NANP = frozenset({"us", "ca", "pr", "gu", "vi", "as", "mp"})
+NANP_REGIONS = frozenset({"us", "ca", "pr", "gu", "vi", "as", "mp"})
 
 
 def phone(value: object, region: str) -> tuple[str, str | None]:
@@ -43,7 +43,7 @@ def phone(value: object, region: str) -> tuple[str, str | None]:
 
 def _to_e164(text: str, region: str, value: object) -> str:
     compact = text.translate(_FORMATTING)
-    if region in _NANP:
+    if region in NANP_REGIONS:
         fast = _nanp_fast(compact)
         if fast is not None:
             return fast
@@ -56,8 +56,12 @@ def _to_e164(text: str, region: str, value: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
-def _nanp_fast(compact: str) -> str | None:
+def nanp_digits(text: str) -> str | None:
     """Return 1NXXNXXXXXX for a plainly written North American number, else None."""
+    return _nanp_fast(text.translate(_FORMATTING))
+
+
+def _nanp_fast(compact: str) -> str | None:
     if compact.startswith("+1"):
         compact = compact[2:]
     elif len(compact) == 11 and compact.startswith("1"):
