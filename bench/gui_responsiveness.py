@@ -111,12 +111,12 @@ def run(path: Path, url: str) -> None:
     from PySide6.QtCore import QTimer
 
     from pinupload.core import credentials
-    from pinupload.gui.app import make_app, setup_logging
+    from pinupload.gui.app import SWITCH_INTERVAL, make_app, setup_logging
     from pinupload.gui.main_window import MainWindow
 
     os.environ["PINUPLOAD_API_URL"] = url
     setup_logging()
-    sys.setswitchinterval(0.001)  # as run_app does
+    sys.setswitchinterval(SWITCH_INTERVAL)  # as run_app does
     app = make_app([])
     credentials.set_token(ACCOUNT, TOKEN, "Bench")
     window = MainWindow()

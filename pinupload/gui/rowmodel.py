@@ -95,6 +95,13 @@ class RowTableModel(QAbstractTableModel):
     def source_row(self, row: int) -> int:
         return self._order[row]
 
+    def widest_row_label(self) -> str:
+        """Return the longest row number the vertical header can show."""
+        if self._state is None or not self._state.table.row_numbers:
+            return ""
+        # Row numbers grow down the sheet, so the last is the longest.
+        return str(self._state.table.row_numbers[-1])
+
     def view_row(self, source: int) -> int | None:
         """Return where a data row shows, or None (filtered out); linear time."""
         try:

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QHeaderView
 
 from pinupload.core.reader import Sheet
 from pinupload.gui import settings
@@ -58,6 +59,19 @@ def test_first_rows_show_before_the_check_ends(
         window.open_file(path)
     assert seen == [("early", 500), ("checked", 3000)]
     assert window.preview.model.rowCount() == 3000
+
+
+def test_row_numbers_are_as_wide_as_qt_measures_them(
+    window: Any, qtbot: Any, open_file: Any, tmp_path: Path
+) -> None:
+    header = window.preview.table.verticalHeader()
+    open_file(write_csv(tmp_path / "small.csv", sales_rows(5)))
+    narrow = header.sizeHint()
+    open_file(write_csv(tmp_path / "big.csv", sales_rows(1200)))
+    # Qt's own hint reads the labels of the first and last 100 rows.
+    assert header.sizeHint() == QHeaderView.sizeHint(header)
+    assert header.sizeHint().width() > narrow.width()
+    qtbot.waitUntil(lambda: header.width() == header.sizeHint().width())
 
 
 def test_drop_a_file_on_the_window(window: Any, qtbot: Any, sales_file: Path) -> None:
