@@ -44,6 +44,7 @@ def test_parallel_equals_sequential(
 ) -> None:
     rows = _rows()
     if kind == "xlsx":
+        rows.insert(40, rows[12])  # a repeat inside the first piece
         path = write_xlsx(tmp_path / "big.xlsx", rows)
     else:
         # a quoted field holding a newline must not be cut between pieces
@@ -51,6 +52,7 @@ def test_parallel_equals_sequential(
         rows = [(*r[:6], "2") if i == 200 else r for i, r in enumerate(rows)]
         text = [list(r) for r in rows]
         text[150][0] = "A-1149\nsecond line"
+        text.insert(40, text[12])
         path = write_csv(tmp_path / "big.csv", text)
     one, one_events = _check(path, 1, monkeypatch)
     many, many_events = _check(path, 3, monkeypatch)
@@ -63,6 +65,8 @@ def test_parallel_equals_sequential(
     assert len(one_events) == one.valid == 600
     messages = [p.message for p in one.problems]
     assert any("repeats the sale in row 11" in m for m in messages), messages
+    assert any("repeats the sale in row 13" in m for m in messages), messages
+    assert len({e["event_id"] for e in one_events}) == len(one_events)
     assert one.table.row_numbers[0] == 3  # the empty line is not a data row
 
 
@@ -126,3 +130,30 @@ def test_rows_already_read_check_the_same_on_several_cores(
     assert [p.message for p in many.problems] == [p.message for p in one.problems]
     assert many.build_events(many.valid_indices) == one.build_events(one.valid_indices)
     assert any("repeats the sale" in p.message for p in many.problems)
+
+
+def test_a_payload_into_a_pipe_gets_the_same_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipe can't be rewound; the payload is gathered aside, then passed on."""
+    import os
+    import threading
+
+    path = write_csv(tmp_path / "big.csv", _rows())
+    _, expected = _check(path, 2, monkeypatch)
+    read_end, write_end = os.pipe()
+    received = bytearray()
+
+    def drain() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            while chunk := pipe.read(65536):
+                received.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    with os.fdopen(write_end, "wb") as pipe:
+        assert not pipe.seekable()
+        check_file(path, Options(), payload=pipe, keep_rows=False)
+    reader.join(timeout=30)
+    events = [e for line in received.splitlines() for e in orjson.loads(line)["data"]]
+    assert events == expected and len(events) == 600

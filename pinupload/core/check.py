@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -191,6 +192,13 @@ def check_file(
         if payload is not None:
             _write_payload(payload, result)
         return result
+    if payload is not None and not payload.seekable():
+        # A pipe can't be rewound for a second scan: collect the payload aside.
+        with tempfile.TemporaryFile() as aside:
+            result = check_file(path, options, progress, aside, keep_rows)
+            aside.seek(0)
+            shutil.copyfileobj(aside, payload, 1 << 20)
+        return result
     mapping = resolve_mapping(sheet.headers, options)
     table = Table(
         sheet.path, sheet.sheet, sheet.sheet_names, sheet.header_row,
@@ -199,12 +207,16 @@ def check_file(
     sample = list(itertools.islice((r for _n, r in sheet.data_rows()), _SAMPLE_ROWS))
     orders, _ = decide_orders(sample, sheet.headers, mapping, options)
     converter = Converter(sheet.headers, mapping, options, orders, sample=sample)
+    start = payload.tell() if payload is not None else 0
     parts = _scan_sheet(sheet, converter, payload, progress)
     # The sample guessed each date column's day-month order; every row has now
     # been seen, and a column that says otherwise is read again in its order.
     final, notes = _final_orders(parts, converter, mapping, options)
     if final != converter.orders:
         remove_folder(parts)
+        if payload is not None:
+            payload.seek(start)
+            payload.truncate()
         converter = Converter(sheet.headers, mapping, options, final, sample=sample)
         parts = _scan_sheet(sheet, converter, payload, progress)
     repeated = find_repeats(parts, mapping)
@@ -268,7 +280,7 @@ def _scan_table(
     if count > 1:
         jobs = table_jobs(converter, table.row_numbers, table.rows, count)
         try:
-            return run_forked(jobs, False, progress)
+            return run_forked(jobs, None, progress)
         except (RuntimeError, OSError) as exc:
             logger.warning("parallel check failed, checking in one process: %s", exc)
     numbered = zip(table.row_numbers, table.rows, strict=True)
@@ -302,21 +314,26 @@ def _scan_sheet(
     payload: IO[bytes] | None,
     progress: Progress | None,
 ) -> list[Part]:
-    """Scan every data row, on several cores when the sheet is big enough."""
+    """Scan every data row, on several cores when the sheet is big enough.
+
+    The first part's events go straight into `payload`, which is seekable so
+    that a failed parallel run can start it over.
+    """
+    start = payload.tell() if payload is not None else 0
     count = worker_count(sheet)
     jobs = jobs_for(sheet, converter, count)
     if len(jobs) > 1:
         try:
-            parts = run_forked([job for job, _ in jobs], payload is not None, progress)
+            parts = run_forked([job for job, _ in jobs], payload, progress)
         except (RuntimeError, OSError) as exc:
             logger.warning("parallel check failed, checking in one process: %s", exc)
+            if payload is not None:
+                payload.seek(start)
+                payload.truncate()
         else:
             return _renumber(parts, [relative for _, relative in jobs])
     job = jobs_for(sheet, converter, 1)[0][0]
-    if payload is None:
-        return [job(None, progress)]
-    folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
-    return [job(folder / "part0.jsonl", progress)]
+    return [job(payload, progress)]
 
 
 def _renumber(parts: list[Part], relative: list[bool]) -> list[Part]:

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from pinupload.core.convert import Converter
 from pinupload.core.reader import DataScan, Sheet
@@ -27,7 +28,10 @@ MIN_ROWS_PER_WORKER = 25_000
 _MAX_WORKERS = 4
 _TEXT_BYTES_PER_ROW = 120  # a rough size, only to decide whether to split at all
 
-Job = Callable[[Path | None, Progress | None], Part]
+# A job writes its events to a file of its own (a worker's part, copied in
+# order later) or straight into the payload (the first part), or nowhere.
+Payload = Path | IO[bytes] | None
+Job = Callable[[Payload, Progress | None], Part]
 
 
 def worker_count(sheet: Sheet) -> int:
@@ -68,14 +72,15 @@ def _job(
     converter: Converter,
     rows: Callable[[DataScan], Iterator[tuple[int, Sequence[object]]]],
 ) -> Job:
-    def run(payload: Path | None, progress: Progress | None) -> Part:
+    def run(payload: Payload, progress: Progress | None) -> Part:
         data = DataScan()
-        if payload is None:
-            part = scan(converter, rows(data), None, progress)
-        else:
+        if isinstance(payload, Path):
             with payload.open("wb") as out:
                 part = scan(converter, rows(data), out, progress)
-        part.empty, part.totals_row, part.payload = data.empty, data.totals_row, payload
+            part.payload = payload
+        else:
+            part = scan(converter, rows(data), payload, progress)
+        part.empty, part.totals_row = data.empty, data.totals_row
         part.last_number = data.last_number
         part.evidence = converter.evidence
         return part
@@ -93,7 +98,7 @@ def table_jobs(
     size = -(-len(rows) // count)
 
     def job(start: int) -> Job:
-        def run(payload: Path | None, progress: Progress | None) -> Part:
+        def run(payload: Payload, progress: Progress | None) -> Part:
             stop = start + size
             numbered = zip(numbers[start:stop], rows[start:stop], strict=True)
             return scan(converter, numbered, None, progress)
@@ -104,13 +109,17 @@ def table_jobs(
 
 
 def run_forked(
-    jobs: list[Job], with_payload: bool, progress: Progress | None
+    jobs: list[Job], payload: IO[bytes] | None, progress: Progress | None
 ) -> list[Part]:
-    """Run job 0 here and the others in forked children; return parts in order."""
-    paths: list[Path | None] = [None] * len(jobs)
-    if with_payload:
+    """Run job 0 here and the others in forked children; return parts in order.
+
+    Job 0 writes its events straight into `payload`; the children write to
+    part files in a temporary folder, for copy_payload to append.
+    """
+    paths: list[Payload] = [None] * len(jobs)
+    if payload is not None:
         folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
-        paths = [folder / f"part{k}.jsonl" for k in range(len(jobs))]
+        paths = [payload] + [folder / f"part{k}.jsonl" for k in range(1, len(jobs))]
     children: list[tuple[int, int]] = []
     sys.stdout.flush()
     sys.stderr.flush()
@@ -136,7 +145,7 @@ def run_forked(
     return parts
 
 
-def _child(job: Job, payload: Path | None, write_end: int) -> None:  # pragma: no cover
+def _child(job: Job, payload: Payload, write_end: int) -> None:  # pragma: no cover
     code = 0
     try:
         try:

@@ -58,8 +58,12 @@ def scan(
     payload: IO[bytes] | None = None,
     progress: Progress | None = None,
 ) -> Part:
-    """Convert numbered rows; write every valid event to `payload` in batches."""
+    """Convert numbered rows; write every valid event to `payload` in batches.
+
+    A sale repeated within these rows is written once, at its first row.
+    """
     part = Part()
+    written: set[str] = set()
     convert = converter.convert
     numbers, ids, orders, problems = part.numbers, part.ids, part.orders, part.problems
     batch: list[dict[str, Any]] = []
@@ -72,9 +76,11 @@ def scan(
             ids.append(None)
             orders.append(None)
             continue
-        ids.append(event["event_id"])
+        event_id = event["event_id"]
+        ids.append(event_id)
         orders.append(event.get("custom_data", {}).get("order_id"))
-        if payload is not None:
+        if payload is not None and event_id not in written:
+            written.add(event_id)
             batch.append(event)
             if len(batch) == MAX_BATCH:
                 payload.write(orjson.dumps({"data": batch}) + b"\n")
@@ -135,10 +141,14 @@ def copy_payload(parts: Sequence[Part], out: IO[bytes], repeated: set[str]) -> N
     """Append the parts' payload files to `out`, leaving out repeated sales.
 
     A repeated id's first occurrence stays: it is dropped only after being seen.
+    A part without a file wrote its events into `out` already; after
+    find_repeats its ids are the first occurrences.
     """
     kept: set[str] = set()
     for part in parts:
         if part.payload is None:
+            if repeated:
+                kept.update(i for i in part.ids if i is not None and i in repeated)
             continue
         with part.payload.open("rb") as handle:
             for line in handle:
