@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent
@@ -190,7 +191,9 @@ class PreviewPanel(QWidget):
             descending,
         )
 
-    def set_state(self, state: RowState | None, order: list[int] | None = None) -> None:
+    def set_state(
+        self, state: RowState | None, order: Sequence[int] | None = None
+    ) -> None:
         self.model.set_state(state, order)
         self.table.setColumnWidth(STATUS_COLUMN, 170)
         self.table.setColumnWidth(ANSWER_COLUMN, 240)
@@ -204,7 +207,7 @@ class PreviewPanel(QWidget):
         has = state is not None and bool(state.results)
         self.table.setColumnHidden(ANSWER_COLUMN, not has)
 
-    def set_order(self, order: list[int]) -> None:
+    def set_order(self, order: Sequence[int]) -> None:
         self.model.set_order(order)
         self.details.show_nothing()
 

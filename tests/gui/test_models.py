@@ -84,8 +84,10 @@ def test_table_model_shows_cells_status_and_marks(tmp_path: Path) -> None:
     assert model.data(status) == "Not sendable"
     assert model.data(status, SEVERITY_ROLE) == "error"
     assert "time of the sale" in model.data(status, Qt.ItemDataRole.ToolTipRole)
+    assert [model.view_row(i) for i in (0, 5)] == [0, 5]
     model.set_order([5, 0])
     assert model.rowCount() == 2
+    assert [model.view_row(i) for i in (0, 5, 3)] == [1, 0, None]
     assert model.data(model.index(0, 2)) == "A-2003"
     left = [
         model.data(model.index(4, c), Qt.ItemDataRole.BackgroundRole) for c in (2, 3)
