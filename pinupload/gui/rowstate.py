@@ -6,6 +6,7 @@ tests can check it without a widget.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,64 @@ class Summary:
     match: dict[str, float] = field(default_factory=dict)  # key -> share of ready
 
 
+class RowSet:
+    """A set of data-row indices kept as one byte per row.
+
+    At a million rows a set grows through hash tables of tens of megabytes, and
+    each resize, fresh pages and all, held the interpreter lock for up to 100 ms.
+    """
+
+    def __init__(self, rows: int = 0) -> None:
+        self._flags = bytearray(rows)
+        self._count = 0
+
+    def add(self, index: int) -> None:
+        if index >= len(self._flags):
+            self._flags.extend(bytes(index + 1 - len(self._flags)))
+        if not self._flags[index]:
+            self._flags[index] = 1
+            self._count += 1
+
+    def __contains__(self, index: object) -> bool:
+        flags = self._flags
+        return isinstance(index, int) and 0 <= index < len(flags) and flags[index] == 1
+
+    def __len__(self) -> int:
+        return self._count
+
+
+class RowResults:
+    """Pinterest's answer per data row, in a list as long as the file.
+
+    A dict of a million answers grew on the GUI thread as they arrived, and its
+    last resize froze the window for over 100 ms; a list made up front does not
+    grow.
+    """
+
+    def __init__(self, rows: int = 0) -> None:
+        self._items: list[RowResult | None] = [None] * rows
+        self._count = 0
+
+    def get(self, index: int) -> RowResult | None:
+        return self._items[index] if index < len(self._items) else None
+
+    def add(self, result: RowResult) -> None:
+        items, index = self._items, result.index
+        if index >= len(items):
+            items.extend([None] * (index + 1 - len(items)))
+        if items[index] is None:
+            self._count += 1
+        items[index] = result
+
+    def clear(self) -> list[RowResult | None]:
+        """Forget every answer; return the old list, for the caller to let go of."""
+        old, self._items, self._count = self._items, [None] * len(self._items), 0
+        return old
+
+    def __len__(self) -> int:
+        return self._count
+
+
 @dataclass
 class RowState:
     """Everything per row beyond its cells; indices are data-row indices."""
@@ -57,9 +116,9 @@ class RowState:
     table: Table
     check: CheckResult | None
     problems: dict[int, list[Problem]] = field(default_factory=dict)
-    already_sent: set[int] = field(default_factory=set)
-    unconfirmed: set[int] = field(default_factory=set)
-    results: dict[int, RowResult] = field(default_factory=dict)
+    already_sent: RowSet = field(default_factory=RowSet)
+    unconfirmed: RowSet = field(default_factory=RowSet)
+    results: RowResults = field(default_factory=RowResults)
     test_results: bool = False  # the results came from a test run
     pending: bool = False  # the first rows of a file still being read and checked
     summary: Summary = field(default_factory=Summary)
@@ -119,8 +178,9 @@ class RowState:
 
     def add_results(self, results: Iterable[RowResult], test: bool) -> None:
         self.test_results = test
+        add = self.results.add
         for result in results:
-            self.results[result.index] = result
+            add(result)
 
     def has_problem(self, index: int) -> bool:
         result = self.results.get(index)
@@ -157,11 +217,25 @@ def _result_status(result: RowResult) -> tuple[str, str]:
 
 def build_state(table: Table, check: CheckResult | None) -> RowState:
     """Return the rows' state right after a check (run it off the GUI thread)."""
-    state = RowState(table, check)
+    state = RowState(table, check, results=RowResults(len(table.rows)))
     if check is not None:
-        state.problems = check.problems_by_index
+        state.problems = problems_by_index(check)
     state.summary = summarize(state)
     return state
+
+
+def problems_by_index(check: CheckResult) -> dict[int, list[Problem]]:
+    """Return each data row's problems, found by row number.
+
+    CheckResult.problems_by_index maps every row number to its index first: a
+    dict of a million entries whose growth stalled the window for 50-100 ms.
+    Row numbers grow down the file, so a binary search finds each problem's row.
+    """
+    numbers = check.table.row_numbers
+    out: dict[int, list[Problem]] = {}
+    for problem in check.problems:
+        out.setdefault(bisect_left(numbers, problem.row), []).append(problem)
+    return out
 
 
 def summarize(state: RowState) -> Summary:

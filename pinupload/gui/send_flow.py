@@ -19,7 +19,7 @@ from pinupload.gui.accounts_dialog import AccountsDialog
 from pinupload.gui.history_dialog import HistoryDialog
 from pinupload.gui.send_panel import events
 from pinupload.gui.sending import SendSession, auth_advice
-from pinupload.gui.workers import Job, UserError
+from pinupload.gui.workers import Job, UserError, release
 
 if TYPE_CHECKING:
     from pinupload.gui.main_window import MainWindow
@@ -141,10 +141,11 @@ class SendFlow(QObject):
         self.panel.result_label.hide()
 
     def forget_results(self) -> None:
-        self.results = []
+        old, self.results = self.results, []
+        release(old)
         loaded = self.window.loaded()
         if loaded is not None:
-            loaded.state.results.clear()
+            release(loaded.state.results.clear())
         self.panel.export_button.setEnabled(False)
         self.window.export_action.setEnabled(False)
 

@@ -12,7 +12,7 @@ from pinupload.gui.loading import check_loaded, guess_mapping
 from pinupload.gui.rowfilter import FAILED as FAILED_VIEW
 from pinupload.gui.rowfilter import PROBLEMS, READY, SENT, View, select_rows, sort_key
 from pinupload.gui.rowmodel import ERROR_BRUSH, SEVERITY_ROLE, RowTableModel
-from pinupload.gui.rowstate import build_state
+from pinupload.gui.rowstate import RowResults, RowSet, build_state
 from tests.gui.conftest import problem_rows
 from tests.sheets import write_csv, write_xlsx
 
@@ -41,6 +41,26 @@ def test_state_knows_each_row(tmp_path: Path) -> None:
     assert state.summary.match["phone"] == 0.75  # three of the four ready rows
     marks = state.cell_marks(4)
     assert marks["Customer Email"][0] == "error"
+    assert state.problems == loaded.state.check.problems_by_index
+
+
+def test_row_sets_and_results_hold_each_row_once() -> None:
+    rows = RowSet(3)
+    for index in (1, 1, 5):
+        rows.add(index)
+    assert len(rows) == 2
+    assert [i in rows for i in (-1, 0, 1, 5, 7)] == [False, False, True, True, False]
+    results = RowResults(2)
+    results.add(RowResult(0, 2, "e", PROCESSED))
+    results.add(RowResult(4, 6, "f", FAILED))
+    results.add(RowResult(4, 6, "f", PROCESSED))
+    assert len(results) == 2
+    assert [r and r.status for r in map(results.get, (0, 1, 4, 9))] == [
+        PROCESSED, None, PROCESSED, None,
+    ]  # fmt: skip
+    old = results.clear()
+    assert len(results) == 0 and results.get(0) is None
+    assert old[0] is not None and old[0].event_id == "e"
 
 
 def test_filters_search_and_sort(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pinupload.core import credentials
 from pinupload.core.ledger import Ledger
+from pinupload.gui import session
 from tests.gui.conftest import ACCOUNT, WAIT_MS
 
 
@@ -54,8 +55,9 @@ def test_test_send_is_the_default_and_records_nothing(
 
 def test_real_send_confirms_then_skips_what_went_before(
     window: Any, qtbot: Any, open_file: Any, sales_file: Path, server: Any,
-    account: str, tmp_path: Path,
+    account: str, tmp_path: Path, monkeypatch: Any,
 ) -> None:  # fmt: skip
+    monkeypatch.setattr(session, "MARKS_CHUNK", 2)  # rows sent are looked up in runs
     window.sending.reload_accounts(account)
     open_file(sales_file)
     panel = window.send_panel
