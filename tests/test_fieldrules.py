@@ -114,7 +114,7 @@ def test_shortcuts_take_the_common_cells() -> None:
         "email": " Jane.Doe@Example.com ",
         "phone": "(415) 555-0123",
         "value": "1234.50",
-        "content_ids": "SKU-1, SKU-2",
+        "content_ids": "SKU-1,SKU-2",
         "order_id": "A-100",
         "event_time": "2026-11-30 14:05:09",
     }

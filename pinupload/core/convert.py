@@ -118,6 +118,10 @@ class Converter:
             else None
         )
         self._time_index = index.get(self.mapping.get("event_time", ""), -1)
+        used = [slot[0] for slot in self._slots]
+        if self._country_slot is not None:
+            used.append(self._country_slot[0])
+        self._width = max(used, default=-1) + 1  # short rows are padded to this
 
     def _tune_caches(self, sample: Sequence[Sequence[object]]) -> None:
         """Drop the caches of columns whose sampled values rarely repeat."""
@@ -142,12 +146,13 @@ class Converter:
         custom: dict[str, Any] = {}
         event: dict[str, Any] = {}
         targets = (user_data, custom, event)
-        width = len(cells)
+        if len(cells) < self._width:
+            cells = (*cells, *(None,) * (self._width - len(cells)))
         country = self._country
         failed = False
         if self._country_slot is not None:
             i, rule, known = self._country_slot
-            raw = cells[i] if i < width else None
+            raw = cells[i]
             if raw is not None and raw != "":
                 outcome = known.get(raw)
                 if outcome is None:
@@ -161,7 +166,7 @@ class Converter:
                     if len(outcome[1]) == 2:
                         country = outcome[1]
         for i, cache, target, key, rule, by_country, fast in self._slots:
-            raw = cells[i] if i < width else None
+            raw = cells[i]
             if raw is None or raw == "":
                 continue
             if cache is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -95,15 +96,19 @@ def _fast_value(raw: object, country: str) -> Outcome | None:
     else:
         return None
     if money.PLAIN.fullmatch(text):
-        return ((money.trimmed(text), None), "", "", WARNING)
+        # Most amounts are written plainly already: "186.02", not "0186.020".
+        if (text[-1] == "0" and "." in text) or (text[0] == "0" and text[1:2] != "."):
+            text = money.trimmed(text)
+        return ((text, None), "", "", WARNING)
     return None
 
 
+_PLAIN_IDS = re.compile(r"[^,;|\s]+(?:,[^,;|\s]+)*")
+
+
 def _fast_ids(raw: object, country: str) -> Outcome | None:
-    if type(raw) is str and ";" not in raw and "|" not in raw:
-        ids = [part for part in raw.split(",") if part.strip()]
-        if ids:
-            return ([part.strip() for part in ids], "", "", WARNING)
+    if type(raw) is str and _PLAIN_IDS.fullmatch(raw):
+        return (raw.split(","), "", "", WARNING)
     return None
 
 
@@ -155,11 +160,20 @@ def _event_time(
         except (OverflowError, OSError, ValueError):
             raise times.unreadable(value) from None
 
+    hours: dict[str, int] = {}  # "2026-11-30 14" -> Unix seconds of 14:00
+
     def fast(raw: object, country: str) -> Outcome | None:
         # "2026-11-30 14:05:09" from text files, date-time cells from workbooks.
         try:
             if type(raw) is str and len(raw) == 19 and raw[10] in " T":
-                return (unix(parse_iso(raw)), "", "", WARNING)
+                moment = parse_iso(raw)
+                if moment.tzinfo is not None:
+                    return None
+                hour = raw[:13]
+                start = hours.get(hour)
+                if start is None:
+                    start = hours[hour] = unix(moment.replace(minute=0, second=0))
+                return (start + moment.minute * 60 + moment.second, "", "", WARNING)
             if type(raw) is datetime:
                 return (unix(raw), "", "", WARNING)
         except (OverflowError, OSError, ValueError):

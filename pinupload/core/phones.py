@@ -56,9 +56,18 @@ def _to_e164(text: str, region: str, value: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
+# (415) 555-0123, 415-555-0123, +1 415.555.0123, 14155550123 ...
+_NANP_WRITTEN = re.compile(
+    r"(?:\+?1[ .\-]?)?\(?([2-9]\d\d)\)?[ .\-]?([2-9]\d\d)[ .\-]?(\d{4})"
+)
+
+
 def nanp_digits(text: str) -> str | None:
     """Return 1NXXNXXXXXX for a plainly written North American number, else None."""
-    return _nanp_fast(text.translate(_FORMATTING))
+    written = _NANP_WRITTEN.fullmatch(text)
+    if written is None:
+        return None
+    return "1" + "".join(written.groups())
 
 
 def _nanp_fast(compact: str) -> str | None:
