@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from pinupload.core.model import ERROR, Problem
 from pinupload.core.times import OrderEvidence
 
 MAX_BATCH = 1000
+_COPY_BYTES = 1 << 20
 Progress = Callable[[int, int], None]
 
 
@@ -151,12 +153,13 @@ def copy_payload(parts: Sequence[Part], out: IO[bytes], repeated: set[str]) -> N
                 kept.update(i for i in part.ids if i is not None and i in repeated)
             continue
         with part.payload.open("rb") as handle:
+            if not repeated:
+                shutil.copyfileobj(handle, out, _COPY_BYTES)
+                continue
             for line in handle:
-                if repeated:
-                    line = _filter_line(line, repeated, kept)
-                    if not line:
-                        continue
-                out.write(line)
+                line = _filter_line(line, repeated, kept)
+                if line:
+                    out.write(line)
 
 
 def _filter_line(line: bytes, repeated: set[str], kept: set[str]) -> bytes:
