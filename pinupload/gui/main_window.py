@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self._build()
         self.sending = SendFlow(self)
+        self.session.in_use = lambda _old: self.sending.uses_file()
         self._build_menus()
         self._connect()
         self.empty.set_recent(settings.recent_files())

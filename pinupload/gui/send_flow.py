@@ -85,6 +85,11 @@ class SendFlow(QObject):
     def running(self) -> bool:
         return self.session.running()
 
+    def uses_file(self) -> bool:
+        """Return whether a send or an export still reads the file's rows."""
+        export = self.export_job
+        return self.session.running() or (export is not None and export.running)
+
     def cancel(self) -> None:
         if self.session.running():
             self.panel.set_cancelling()

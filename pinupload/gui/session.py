@@ -12,8 +12,10 @@ results would keep the interpreter lock free for the window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
@@ -23,7 +25,7 @@ from pinupload.core.results import PROCESSED, UNCONFIRMED
 from pinupload.gui.loading import Loaded, check_loaded, load_file
 from pinupload.gui.rowfilter import View, select_rows
 from pinupload.gui.rowstate import RowSet, Summary, summarize
-from pinupload.gui.workers import Job
+from pinupload.gui.workers import Job, release
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,8 @@ class FileSession(QObject):
         self.path: Path | None = None
         self.account_id: str | None = None
         self._jobs: dict[str, Job] = {}
+        # Whether something else (a send) still uses a file no longer shown.
+        self.in_use: Callable[[Loaded], bool] = lambda _loaded: False
         # One job on the file at a time: two busy Python threads made the
         # window wait for the interpreter lock far more than one.
         self.pool = QThreadPool(self)
@@ -188,10 +192,26 @@ class FileSession(QObject):
         self._end(job)
         if not current:
             return
-        self.loaded = loaded
+        old, self.loaded = self.loaded, loaded
         self.file_loaded.emit(loaded)
+        if old is not None and not self.in_use(old):
+            self._retire(old, loaded)
         if self.account_id is not None and loaded.state.check is not None:
             self.refresh_marks(self.account_id)
+
+    def _retire(self, old: Loaded, new: Loaded) -> None:
+        """Free what only the file shown before holds, after the jobs queued on it.
+
+        The file's pool runs one job at a time in order, so no job that still
+        reads the old rows runs while they are freed.
+        """
+        lists: list[list[Any]] = [old.state.results.clear()]
+        check = old.state.check
+        if check is not None and check is not new.state.check:
+            lists += [check.event_ids, check.problems]
+        if old.table is not new.table:  # a new check of the same rows keeps them
+            lists += [old.table.rows, old.table.row_numbers]  # type: ignore[list-item]
+        release(*lists, pool=self.pool)
 
     def _on_marks(self, job: Job, loaded: Loaded, marks: Marks) -> None:
         current = self._current(job)

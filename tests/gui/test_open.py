@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QHeaderView
 
 from pinupload.core.reader import Sheet
-from pinupload.gui import settings
+from pinupload.gui import settings, workers
 from tests.gui.conftest import WAIT_MS, problem_rows
 from tests.sheets import sales_rows, write_csv, write_xlsx
 
@@ -72,6 +72,25 @@ def test_row_numbers_are_as_wide_as_qt_measures_them(
     assert header.sizeHint() == QHeaderView.sizeHint(header)
     assert header.sizeHint().width() > narrow.width()
     qtbot.waitUntil(lambda: header.width() == header.sizeHint().width())
+
+
+def test_the_file_shown_before_is_freed_unless_still_in_use(
+    window: Any, qtbot: Any, open_file: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(workers, "RELEASE_SLICE", 10)
+    first = open_file(write_csv(tmp_path / "a.csv", sales_rows(50)))
+    rows, ids = first.table.rows, first.state.check.event_ids
+    with qtbot.waitSignal(window.file_shown, timeout=WAIT_MS):
+        window.session.recheck(window.session.options())
+    qtbot.waitUntil(lambda: not ids)  # the old check's answers went
+    assert len(rows) == 50  # a new check of the same rows keeps them
+    window.session.in_use = lambda _old: True  # as while a send reads it
+    kept = open_file(write_csv(tmp_path / "b.csv", sales_rows(30)))
+    assert window.session.wait(WAIT_MS) and len(rows) == 50
+    window.session.in_use = lambda _old: False
+    third = open_file(write_csv(tmp_path / "c.csv", sales_rows(40)))
+    qtbot.waitUntil(lambda: not kept.table.rows)
+    assert len(third.table.rows) == 40 and window.preview.model.rowCount() == 40
 
 
 def test_drop_a_file_on_the_window(window: Any, qtbot: Any, sales_file: Path) -> None:
