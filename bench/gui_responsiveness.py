@@ -1,7 +1,7 @@
 """How long the window's event loop stalls while it loads and sends a big file.
 
     bash scripts/with-keyring.sh .venv/bin/python bench/gui_responsiveness.py \
-        [--rows 1000000] [--file sales.csv] [--latency 0.05]
+        [--rows 1000000] [--file sales.csv] [--latency 0.05] [--trace]
 
 Runs the real window offscreen: opens the file (read, check, preview), sorts it by
 a column, then sends it for real to the stand-in Pinterest server, which runs in a
@@ -9,6 +9,11 @@ process of its own on 127.0.0.1. A 10 ms QTimer records the gaps between its
 ticks; a second timer scrolls the table a page every 250 ms so the view keeps
 repainting, as it would under a user's hand. Prints the longest stall and the
 share of ticks late by more than 100 ms, per phase (target: no stall over 100 ms).
+
+--trace also prints, per phase, the garbage collections over 5 ms and the longest
+waits of a thread that only sleeps 5 ms at a time: a wait far longer than that
+means another thread held the interpreter lock, and the stacks show where the
+threads were right after.
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,6 +104,56 @@ class StallMeter:
             )
 
 
+class LockTracer:
+    """Records long garbage collections and long waits for the interpreter lock."""
+
+    def __init__(self, meter: StallMeter) -> None:
+        self.meter = meter
+        self.collections: dict[tuple[str, int], list[float]] = {}
+        self.waits: list[tuple[float, str, list[str]]] = []
+        self._started = 0.0
+        self._running = True
+        gc.callbacks.append(self._collected)
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._started
+        if took > 0.005:
+            key = (self.meter.phase, info["generation"])
+            self.collections.setdefault(key, []).append(took)
+
+    def _watch(self) -> None:
+        me = threading.get_ident()
+        while self._running:
+            before = time.perf_counter()
+            time.sleep(0.005)
+            late = time.perf_counter() - before - 0.005
+            if late > 0.03:
+                stacks = [
+                    " < ".join(
+                        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}"
+                        for f in reversed(traceback.extract_stack(frame)[-3:])
+                    )
+                    for ident, frame in sys._current_frames().items()
+                    if ident != me
+                ]
+                self.waits.append((late, self.meter.phase, stacks))
+
+    def report(self) -> None:
+        self._running = False
+        print("garbage collections over 5 ms (phase, generation: count, longest):")
+        for (phase, gen), took in sorted(self.collections.items()):
+            print(f"  {phase}, {gen}: {len(took)}, {max(took) * 1000:.0f} ms")
+        print("longest waits for the interpreter lock:")
+        for late, phase, stacks in sorted(self.waits, reverse=True)[:8]:
+            print(f"  {phase} {late * 1000:.0f} ms")
+            for stack, count in Counter(stacks).most_common():
+                print(f"    {count} x {stack}")
+
+
 def wait_for(signal: object, limit: float) -> float:
     """Run the event loop until `signal` fires; return the seconds it took."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -107,7 +166,7 @@ def wait_for(signal: object, limit: float) -> float:
     return time.perf_counter() - started
 
 
-def run(path: Path, url: str) -> None:
+def run(path: Path, url: str, trace: bool = False) -> None:
     from PySide6.QtCore import QTimer
 
     from pinupload.core import credentials
@@ -126,6 +185,7 @@ def run(path: Path, url: str) -> None:
         b for b in box.buttons() if b.text().startswith("Send")
     )
     meter = StallMeter()
+    tracer = LockTracer(meter) if trace else None
     table = window.preview.table
     scroll = QTimer(interval=250)
     scroll.timeout.connect(
@@ -164,6 +224,8 @@ def run(path: Path, url: str) -> None:
     wait_for(window.view_updated, 1.0)
     meter.timer.stop()
     meter.report()
+    if tracer is not None:
+        tracer.report()
     credentials.delete_token(ACCOUNT)
 
 
@@ -172,6 +234,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--file", type=Path, help="a CSV to use instead")
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--trace", action="store_true", help="see what stalls")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PINUPLOAD_HOME"] = str(Path(tmp) / "home")
@@ -187,7 +250,7 @@ def main() -> None:
         )  # fmt: skip
         try:
             assert server.stdout is not None
-            run(path, server.stdout.readline().strip())
+            run(path, server.stdout.readline().strip(), args.trace)
         finally:
             server.terminate()
             server.wait(10)
