@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -41,12 +42,17 @@ def test_streamed_rows_keep_their_numbers_from_any_start(tmp_path: Path) -> None
 
 
 def test_stream_and_whole_read_give_the_same_cells(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "s.xlsx", [SALES_HEADER, *sales_rows(30)])
+    moments = (
+        dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, 14, 5), dt.time(14, 5),
+        dt.timedelta(hours=5), True, 12.5, "text",
+    )  # fmt: skip
+    path = write_xlsx(tmp_path / "s.xlsx", [SALES_HEADER, *sales_rows(30), moments])
     streamed = [list(r) for r in StreamedBook(path, None).rows()]
     whole = [list(r) for r in LoadedBook(path, None).rows()]
     # python-calamine gives whole numbers as floats, the stream as ints.
     assert streamed == whole
     assert [type(c) for c in streamed[1]][:3] == [type(c) for c in whole[1]][:3]
+    assert [type(c) for c in streamed[-1]] == [type(c) for c in moments]
 
 
 def test_a_forked_worker_reads_its_own_piece(tmp_path: Path) -> None:

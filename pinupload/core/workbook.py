@@ -186,7 +186,7 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str:
         attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', tag[0]))
         if _unescape(attrs.get("name", "")) != sheet:
             continue
-        rel_id = next(v for k, v in attrs.items() if k.endswith(":id"))
+        rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), None)
         for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
             rel_attrs = dict(re.findall(r'(\w+)="([^"]*)"', rel[0]))
             if rel_attrs.get("Id") == rel_id:
