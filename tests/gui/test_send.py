@@ -44,6 +44,9 @@ def test_test_send_is_the_default_and_records_nothing(
     answer = model.data(model.index(5, 1))
     assert answer == "Given timestamp is in the past"
     assert len(server.processed(test=True)) == 3 and not server.processed()
+    invalid = {r.index: r.error_message for r in window.sending.results if r.index < 5}
+    assert "time of the sale" in (invalid[3] or "")  # the row's own problem
+    assert "email" in (invalid[4] or "").lower()
     assert "Nothing was recorded" in panel.result_label.text()
     with Ledger.open() as ledger:
         ids = [e for e in window.loaded().state.check.event_ids if e]
