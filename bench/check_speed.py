@@ -3,7 +3,8 @@
     python bench/check_speed.py [ROWS ...]     (default: 100000 1000000)
 
 Each measurement is a fresh process, timed from start to exit, so interpreter
-start-up counts on both sides. "peak MB" is the largest resident set of any one
+start-up counts on both sides. "cpu s" is the check's processor time, workers
+included. "peak MB" is the largest resident set of any one
 process; "all MB" is the most that the check and its forked workers held
 together (their proportional set sizes summed, sampled every 20 ms: pages a
 worker shares with its parent count once). Targets: xlsx check <= 1.5x
@@ -56,8 +57,8 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def measure(argv: list[str]) -> tuple[float, float, float]:
-    """Return (wall seconds, largest process MB, whole tree MB) of one run."""
+def measure(argv: list[str]) -> tuple[float, float, float, float]:
+    """Return (wall s, CPU s, largest process MB, whole tree MB) of one run."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     most = 0
@@ -76,15 +77,17 @@ def measure(argv: list[str]) -> tuple[float, float, float]:
     sampler.join()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{argv} failed with status {status}")
-    return wall, usage.ru_maxrss / 1024, most / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, most / 1024
 
 
-def best_of(runs: int, argv: list[str]) -> tuple[float, float, float]:
+def best_of(runs: int, argv: list[str]) -> tuple[float, float, float, float]:
     results = [measure(argv) for _ in range(runs)]
     return (
         min(r[0] for r in results),
-        max(r[1] for r in results),
+        min(r[1] for r in results),
         max(r[2] for r in results),
+        max(r[3] for r in results),
     )
 
 
@@ -93,7 +96,7 @@ def main() -> None:
     out = Path(__file__).parent / "out"
     py = sys.executable
     print(f"{'file':<22} {'rows':>9} {'read s':>7} {'check s':>8} {'ratio':>6} "
-          f"{'rows/s':>9} {'peak MB':>8} {'all MB':>7}")  # fmt: skip
+          f"{'rows/s':>9} {'cpu s':>6} {'peak MB':>8} {'all MB':>7}")  # fmt: skip
     for count in counts:
         runs = 3 if count <= 100_000 else 1
         xlsx, text = ensure(count, out)
@@ -109,15 +112,16 @@ def main() -> None:
                     "--payload",
                     payload,
                 ]
-                wall, peak, tree = best_of(runs, check)
+                wall, cpu, peak, tree = best_of(runs, check)
                 if path.suffix == ".xlsx":
-                    read, _, _ = best_of(runs, [py, "-c", BARE_READ, str(path)])
+                    read, *_ = best_of(runs, [py, "-c", BARE_READ, str(path)])
                     ratio = f"{wall / read:.2f}"
                 else:
                     read, ratio = float("nan"), "-"
                 print(
                     f"{path.name:<22} {count:>9} {read:>7.2f} {wall:>8.2f} "
-                    f"{ratio:>6} {count / wall:>9,.0f} {peak:>8.0f} {tree:>7.0f}",
+                    f"{ratio:>6} {count / wall:>9,.0f} {cpu:>6.2f} {peak:>8.0f} "
+                    f"{tree:>7.0f}",
                     flush=True,
                 )
 
