@@ -101,8 +101,12 @@ class RowResults:
         items[index] = result
 
     def clear(self) -> list[RowResult | None]:
-        """Forget every answer; return the old list, for the caller to let go of."""
-        old, self._items, self._count = self._items, [None] * len(self._items), 0
+        """Forget every answer; return the old list, for the caller to let go of.
+
+        The list grows back as answers come (a list, unlike a dict, grows in
+        place without a long pause).
+        """
+        old, self._items, self._count = self._items, [], 0
         return old
 
     def __len__(self) -> int:
