@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from pinupload.core.cells import CellDroppedError, cell_text, quote
 from pinupload.core.normalize import is_hashed
 
@@ -47,6 +45,10 @@ def _to_e164(text: str, region: str, value: object) -> str:
         fast = _nanp_fast(compact)
         if fast is not None:
             return fast
+    # Imported here: loading it is about 20 ms of `check`'s start-up, and
+    # most files never get past the North American shortcut.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, region.upper())
     except phonenumbers.NumberParseException:
