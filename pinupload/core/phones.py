@@ -46,7 +46,7 @@ def _to_e164(text: str, region: str, value: object) -> str:
         if fast is not None:
             return fast
     # Imported here: loading it is about 20 ms of `check`'s start-up, and
-    # most files never get past the North American shortcut.
+    # files of North American numbers never leave the shortcut.
     import phonenumbers
 
     try:
