@@ -39,6 +39,25 @@ def test_processed_events_are_skipped_failed_ones_are_not(app_home: Path) -> Non
         assert rows[0].row == 2
 
 
+def test_ids_looked_up_in_slices_give_the_same_states(
+    app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many ids are looked up a slice at a time; no id may fall between slices."""
+    from pinupload.core import ledger as ledger_module
+
+    ids = [f"e{i}" for i in range(10)]
+    with Ledger.open() as ledger:
+        ledger.claim()
+        run = ledger.begin_run("1", False, "a.xlsx", 10, 10, 0)
+        (batch,) = ledger.write_ahead(run, "1", False, [entries(*ids)])
+        answers = [OK if i % 3 else BAD for i in range(10)]
+        ledger.settle(batch, BatchAnswer(200, "rid", answers))
+        whole = ledger.event_states("1", [*ids, "e99"])
+        monkeypatch.setattr(ledger_module, "_WANTED_SLICE", 3)
+        assert ledger.event_states("1", [*ids, "e99"]) == whole
+    assert sorted(whole) == [i for n, i in enumerate(ids) if n % 3]
+
+
 def test_test_runs_record_nothing_as_sent(app_home: Path) -> None:
     with Ledger.open() as ledger:
         run = ledger.begin_run("1", True, None, 1, 1, 0)

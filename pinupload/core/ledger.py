@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = "send.lock"
+_WANTED_SLICE = 200_000
 
 
 class LedgerBusy(Exception):  # noqa: N818 (reads as what it is)
@@ -249,7 +250,14 @@ class Ledger:
         Processed means Pinterest said so in some run; unconfirmed means the last
         attempt may or may not have arrived. Ids not in the result are free to send.
         """
-        wanted = set(event_ids)
+        # Sets of at most _WANTED_SLICE ids: building one of a million is a call
+        # that holds the interpreter lock for a tenth of a second, which froze
+        # the window sending from another thread.
+        listed = list(event_ids)
+        slices = [
+            set(listed[k : k + _WANTED_SLICE])
+            for k in range(0, len(listed), _WANTED_SLICE)
+        ]
         states: dict[str, str] = {}
         latest: dict[str, str] = {}  # state of the newest batch holding the id
         rows = self._db.execute(
@@ -260,11 +268,12 @@ class Ledger:
         )
         for state, ids_text, blob in rows:
             ids = orjson.loads(ids_text)
-            if wanted.isdisjoint(ids):
+            hit = [wanted for wanted in slices if not wanted.isdisjoint(ids)]
+            if not hit:
                 continue  # the common case, at C speed
             answers = decode_answers(blob) if blob else None
             for pos, event_id in enumerate(ids):
-                if event_id in wanted:
+                if any(event_id in wanted for wanted in hit):
                     latest[event_id] = state
                     if answers is not None and answers[pos][0] == PROCESSED:
                         states[event_id] = PROCESSED

@@ -17,6 +17,7 @@ from pinupload.core.times import OrderEvidence
 
 MAX_BATCH = 1000
 _COPY_BYTES = 1 << 20
+_SHARDS = 256
 Progress = Callable[[int, int], None]
 
 
@@ -100,12 +101,17 @@ def find_repeats(parts: Sequence[Part], mapping: dict[str, str]) -> set[str]:
     The first row with an event id keeps it; a repeat gets None as its id, an
     error naming the first row, and its event must leave the payload.
     """
-    seen: dict[str, int] = {}
+    # Many small tables instead of one: growing a table of a million ids is one
+    # call that holds the interpreter lock for a tenth of a second, long enough
+    # to freeze a window whose check runs on another thread.
+    shards: list[dict[str, int]] = [{} for _ in range(_SHARDS)]
+    mask = _SHARDS - 1
     repeated: set[str] = set()
     for part in parts:
         for i, event_id in enumerate(part.ids):
             if event_id is None:
                 continue
+            seen = shards[hash(event_id) & mask]
             first = seen.get(event_id)
             if first is None:
                 seen[event_id] = part.numbers[i]
