@@ -26,6 +26,6 @@ def _attach_streams() -> None:
 
 if __name__ == "__main__":
     _attach_streams()
-    from pinupload.__main__ import main
+    from pinupload.__main__ import run
 
-    sys.exit(main())
+    run()

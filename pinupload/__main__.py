@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+from typing import NoReturn
 
 from pinupload.cli import COMMANDS, run_cli
 
@@ -17,5 +20,21 @@ def main(argv: list[str] | None = None) -> int:
     return run_app(args)
 
 
+def run() -> NoReturn:
+    """Run as the program itself (console script, bundle, `python -m`), then exit.
+
+    A check of a million rows leaves millions of objects, and freeing them one
+    by one at exit took 0.6 s of its 10; once its outputs are closed and the
+    log flushed nothing is left to do, so it ends there.
+    """
+    code = main()
+    if sys.argv[1:2] == ["check"]:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -36,3 +36,37 @@ def test_version_and_help_need_no_command_module(
     with pytest.raises(SystemExit):
         run_cli(["--help"])
     assert "check" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("entry", ["module", "script"])
+def test_check_as_a_program_keeps_its_status_output_and_log(
+    tmp_path: Path, app_home: Path, entry: str
+) -> None:
+    """`check` ends the process without teardown; nothing it wrote may be lost."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.sheets import SALES_HEADER, recent, write_csv
+
+    rows = [SALES_HEADER, ("A-1", "a@example.com", "", recent(1), "5", "USD", 1),
+            ("A-2", "bad@", "", recent(1), "5", "USD", 1)]  # fmt: skip
+    path = write_csv(tmp_path / "s.csv", rows)
+    payload = tmp_path / "payload.jsonl"
+    args = ["check", str(path), "--json", "--payload", str(payload)]
+    if entry == "module":
+        command = [sys.executable, "-m", "pinupload", *args]
+    else:
+        script = shutil.which("pinupload", path=str(Path(sys.executable).parent))
+        assert script is not None, "the console script is not installed"
+        command = [script, *args]
+    env = {**os.environ, "PINUPLOAD_HOME": str(app_home)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["valid"], summary["invalid"]) == (1, 1)
+    assert len(json.loads(payload.read_text())["data"]) == 1
+    log = (app_home / "logs" / "pinupload.log").read_text()
+    assert "checked s.csv: 2 rows, 1 valid" in log
