@@ -157,3 +157,19 @@ def test_a_payload_into_a_pipe_gets_the_same_bodies(
     reader.join(timeout=30)
     events = [e for line in received.splitlines() for e in orjson.loads(line)["data"]]
     assert events == expected and len(events) == 600
+
+
+def test_a_payload_file_gets_its_parts_appended_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into a real file the workers' parts are appended by the kernel."""
+    rows = _rows()
+    del rows[-3]  # the repeat: with none, parts are appended whole
+    path = write_csv(tmp_path / "big.csv", rows)
+    _, expected = _check(path, 3, monkeypatch)
+    target = tmp_path / "payload.jsonl"
+    with target.open("wb") as out:
+        check_file(path, Options(), payload=out, keep_rows=False)
+    lines = target.read_bytes().splitlines()
+    events = [e for line in lines for e in orjson.loads(line)["data"]]
+    assert events == expected and len(events) == 600
