@@ -98,7 +98,7 @@ def main() -> None:
     print(f"{'file':<22} {'rows':>9} {'read s':>7} {'check s':>8} {'ratio':>6} "
           f"{'rows/s':>9} {'cpu s':>6} {'peak MB':>8} {'all MB':>7}")  # fmt: skip
     for count in counts:
-        runs = 3 if count <= 100_000 else 1
+        runs = 3 if count <= 100_000 else 2
         xlsx, text = ensure(count, out)
         with tempfile.TemporaryDirectory() as tmp:
             payload = str(Path(tmp) / "payload.jsonl")

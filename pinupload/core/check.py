@@ -139,7 +139,7 @@ class CheckResult:
 
     @property
     def valid(self) -> int:
-        return sum(1 for e in self.event_ids if e is not None)
+        return len(self.event_ids) - self.event_ids.count(None)
 
     @property
     def invalid(self) -> int:
