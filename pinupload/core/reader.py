@@ -213,7 +213,6 @@ class Sheet:
                 self._book.row_estimate(),
                 count,
                 self._book.skip_cost,
-                self._book.open_cost,
             )
         return [
             (start, points[k + 1] if k + 1 < len(points) else None)
@@ -261,25 +260,21 @@ class Sheet:
         )
 
 
-def _row_points(
-    first: int, height: int, count: int, skip_cost: float, open_cost: float = 0.0
-) -> list[int]:
+def _row_points(first: int, height: int, count: int, skip_cost: float) -> list[int]:
     """Return where each of `count` pieces of rows first..height starts.
 
     Every piece reads the sheet from its top, passing over the rows before its
-    own at `skip_cost` of a row's full cost, and each piece but the first opens
-    the file again at `open_cost` per row of the sheet; later pieces are made
-    shorter so that all end together.
+    own at `skip_cost` of a row's full cost, so later pieces are made shorter
+    to end at the same time.
     """
     rows = max(count, height - first + 1)
     keep = 1.0 - skip_cost
-    # Piece k+1 starts at p(k+1) = share - open_cost*rows + keep*p(k), p(1) =
-    # share; choosing share so that p(count) = rows solves the whole chain.
-    before = sum(keep**k for k in range(count - 1))
-    share = rows * (1 + open_cost * before) / (before + keep ** (count - 1))
+    # Piece k costs skip_cost * p(k) + p(k+1) - p(k), the same for every k:
+    # p(k+1) = share + keep * p(k), from p(0) = 0 to p(count) = rows.
+    share = rows / sum(keep**k for k in range(count))
     points, reach = [0], 0.0
-    for k in range(1, count):
-        reach = share + (keep * reach - open_cost * rows if k > 1 else 0.0)
+    for _ in range(1, count):
+        reach = share + keep * reach
         points.append(first + max(1, round(reach)))
     return points
 

@@ -42,7 +42,6 @@ class Book(Protocol):
     sheet_names: list[str]
     sheet: str
     skip_cost: float  # passing over a row before `start`, against reading it
-    open_cost: float  # a worker opening the book again, per row of the sheet
 
     def rows(self, start: int = 1, stop: int | None = None) -> Iterator[Row]:
         """Yield rows numbered start, start + 1, ... to the end or to `stop` included.
@@ -120,7 +119,6 @@ class StreamedBook:
     # about a quarter of streaming and checking it (measured from 0.11 to 0.34
     # from run to run on a shared virtual machine).
     skip_cost = 0.25
-    open_cost = 0.0
 
     def __init__(self, path: Path, sheet: str | None) -> None:
         self.path = path
@@ -229,7 +227,6 @@ class LoadedBook:
     """A sheet parsed whole by python-calamine (.xls, .xlsb, .ods)."""
 
     skip_cost = 0.0  # a forked worker inherits the parsed sheet
-    open_cost = 0.0
 
     def __init__(self, path: Path, sheet: str | None) -> None:
         book = calamine.CalamineWorkbook.from_path(str(path))
