@@ -11,6 +11,7 @@ import pytest
 from pinupload.core import parallel
 from pinupload.core.check import check_file
 from pinupload.core.model import Options
+from pinupload.core.scan import Part
 from tests.schemas import validate_events_body
 from tests.sheets import SALES_HEADER, recent, sales_rows, write_csv, write_xlsx
 
@@ -173,3 +174,58 @@ def test_a_payload_file_gets_its_parts_appended_whole(
     lines = target.read_bytes().splitlines()
     events = [e for line in lines for e in orjson.loads(line)["data"]]
     assert events == expected and len(events) == 600
+
+
+def _job(result: Part | Exception, payload_bytes: bytes = b"") -> parallel.Job:
+    def run(payload: parallel.Payload, progress: object) -> Part:
+        if isinstance(payload, Path):
+            payload.write_bytes(payload_bytes)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return run
+
+
+def test_a_failed_worker_fails_the_run_and_leaves_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    jobs = [_job(Part(ids=["a"])), _job(ValueError("bad cell"), b"half")]
+    with pytest.raises(RuntimeError, match="ValueError: bad cell"):
+        parallel.run_forked(jobs, io.BytesIO(), None)
+    assert list(tmp_path.iterdir()) == []
+    good = [_job(Part(ids=["a"])), _job(Part(ids=["b"]), b"x\n")]
+    parts = parallel.run_forked(good, io.BytesIO(), None)
+    assert [p.ids for p in parts] == [["a"], ["b"]]
+
+
+def test_a_failed_first_part_stops_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def slow(payload: parallel.Payload, progress: object) -> Part:
+        time.sleep(30)
+        return Part()
+
+    def children() -> set[str]:
+        found: set[str] = set()
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as handle:
+                found.update(handle.read().split())
+        return found
+
+    before = children()
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="damaged"):
+        parallel.run_forked([_job(ValueError("damaged")), slow], io.BytesIO(), None)
+    assert time.monotonic() - started < 10
+    assert list(tmp_path.iterdir()) == []
+    assert children() <= before  # no worker left behind, not even a zombie

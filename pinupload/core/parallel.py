@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import sys
 import tempfile
 import threading
@@ -131,18 +132,47 @@ def run_forked(
             _child(jobs[k], paths[k], write_end)
         os.close(write_end)
         children.append((pid, read_end))
-    parts = [jobs[0](paths[0], progress)]
+    try:
+        parts = [jobs[0](paths[0], progress)]
+    except BaseException:
+        # This part failed (a damaged file, a stop): the others are not needed.
+        for pid, _read_end in children:
+            os.kill(pid, signal.SIGKILL)
+        _reap(children)
+        _remove_parts(paths[1:])
+        raise
+    outcomes = _reap(children)
+    failures = [o for o in outcomes if not isinstance(o, Part)]
+    if failures:
+        _remove_parts(paths[1:])
+        raise RuntimeError(f"worker failed: {failures[0]}")
+    return parts + [o for o in outcomes if isinstance(o, Part)]
+
+
+def _reap(children: list[tuple[int, int]]) -> list[Part | str]:
+    """Read every child's answer and wait for it; a failure comes as a string."""
+    outcomes: list[Part | str] = []
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         _pid, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0 or not data:
-            raise RuntimeError(f"worker {pid} ended with status {status}")
+            outcomes.append(f"worker {pid} ended with status {status}")
+            continue
         outcome = pickle.loads(data)
-        if isinstance(outcome, str):
-            raise RuntimeError(f"worker failed: {outcome}")
-        parts.append(outcome)
-    return parts
+        outcomes.append(outcome if isinstance(outcome, Part) else str(outcome))
+    return outcomes
+
+
+def _remove_parts(paths: Sequence[Payload]) -> None:
+    files = [p for p in paths if isinstance(p, Path)]
+    for path in files:
+        path.unlink(missing_ok=True)
+    if files:
+        try:
+            files[0].parent.rmdir()
+        except OSError as exc:
+            logger.debug("temporary folder left: %s", exc)
 
 
 def _child(job: Job, payload: Payload, write_end: int) -> None:  # pragma: no cover
