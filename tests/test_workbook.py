@@ -133,3 +133,50 @@ def test_hidden_and_empty_sheets_are_passed_over(tmp_path: Path) -> None:
     assert Sheet(path, "Old").headers == ["Email", "Date"]
     with pytest.raises(SpreadsheetError, match='no sheet named "Nope"'):
         Sheet(path, "Nope")
+
+
+def _offset_sheet(path: Path) -> Path:
+    """Data from C3: an empty column A and B, and a blank header in D."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["C3"], sheet["E3"] = "Email", "Date"
+    sheet["C4"], sheet["D4"], sheet["E4"] = "a@b.com", "note", 5
+    book.save(path)
+    return path
+
+
+def test_empty_columns_on_the_left_are_left_out_both_ways(tmp_path: Path) -> None:
+    path = _offset_sheet(tmp_path / "o.xlsx")
+    for kind in (StreamedBook, LoadedBook):
+        book = kind(path, None)
+        assert book.first_column == 2, kind
+        assert [list(r) for r in book.rows(3)] == [
+            ["Email", "", "Date"],
+            ["a@b.com", "note", 5],
+        ]
+    sheet = Sheet(path)
+    # A blank header is named by the column the spreadsheet shows.
+    assert sheet.headers == ["Email", "Column D", "Date"]
+    assert [r for _n, r in sheet.data_rows()] == [["a@b.com", "note", 5]]
+
+
+def test_a_wrong_declared_range_hides_no_cell(tmp_path: Path) -> None:
+    path = tmp_path / "w.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Email", "Date"])
+    sheet.append(["a@b.com", 5])
+    book.save(path)
+    with zipfile.ZipFile(path) as old:
+        items = [(i, old.read(i)) for i in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item, data in items:
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"', b'<dimension ref="C1:D2"', data
+                )
+            new.writestr(item, data)
+    assert StreamedBook(path, None).first_column == 0
+    assert Sheet(path).headers == ["Email", "Date"]

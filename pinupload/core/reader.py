@@ -129,7 +129,7 @@ class Sheet:
         scanned: list[tuple[int, Sequence[object]]] = []
         for number, row in enumerate(self._raw(), start=1):
             if forced is not None and number == forced:
-                return number, self._header_texts(row)
+                return number, self._header_texts(row, self._first_column)
             if forced is None and any(not is_blank(c) for c in row):
                 scanned.append((number, row))
                 if len(scanned) >= _HEADER_SCAN:
@@ -147,17 +147,21 @@ class Sheet:
                 f"{self.path.name} has no header row (a row naming the columns, such "
                 "as Email, Date, Total); add one above the data."
             )
-        return best[0], self._header_texts(best[1])
+        return best[0], self._header_texts(best[1], self._first_column)
+
+    @property
+    def _first_column(self) -> int:
+        return self._book.first_column if self._book is not None else 0
 
     @staticmethod
-    def _header_texts(row: Sequence[object]) -> list[str]:
+    def _header_texts(row: Sequence[object], first_column: int = 0) -> list[str]:
         texts = [cell_text(c).strip() for c in row]
         while texts and not texts[-1]:
             texts.pop()
         seen: dict[str, int] = {}
         headers = []
         for i, text in enumerate(texts):
-            text = text or f"Column {column_letter(i)}"
+            text = text or f"Column {column_letter(first_column + i)}"
             if text in seen:
                 seen[text] += 1
                 text = f"{text} ({seen[text]})"

@@ -9,6 +9,7 @@ Formats it cannot stream (.xls, .xlsb, .ods) are read whole by python-calamine.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import zipfile
@@ -31,6 +32,8 @@ READ_ERRORS: tuple[type[Exception], ...] = (
 )
 _HEAD_BYTES = 256 * 1024  # enough of a sheet's XML to count its rows' size
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+_DECLARED_START = re.compile(rb'<dimension\s+ref="([A-Z]+)\d+')
+_HEADER_ROWS = 30  # rows that vouch for a declared first column
 _SHEET_DATA = b"<sheetData"
 
 Row = Sequence[object]
@@ -41,6 +44,7 @@ class Book(Protocol):
 
     sheet_names: list[str]
     sheet: str
+    first_column: int  # the sheet's column of each row's first cell (0: A)
     skip_cost: float  # passing over a row before `start`, against reading it
 
     def rows(self, start: int = 1, stop: int | None = None) -> Iterator[Row]:
@@ -131,6 +135,9 @@ class StreamedBook:
                 (s for s in visible if _has_data(self._book, s)), self.sheet_names[0]
             )
         self.sheet = sheet
+        self._head: tuple[bytes, int] | None = None
+        self.first_column = 0
+        self.first_column = self._first_used_column()
 
     def rows(self, start: int = 1, stop: int | None = None) -> Iterator[Row]:
         # One row past `stop`, so a reader that stops at `stop` knows the sheet
@@ -139,18 +146,42 @@ class StreamedBook:
         last = None if stop is None else stop - 1
         try:
             yield from self._book.stream_sheet_by_name(
-                self.sheet, min_row=start - 1, max_row=last
+                self.sheet, min_row=start - 1, max_row=last, min_col=self.first_column
             )
         except READ_ERRORS as exc:
             logger.info("calamine stopped reading %s: %s", self.path.name, exc)
             raise damaged(self.path) from None
 
     def row_estimate(self) -> int:
-        try:
-            return _xml_row_estimate(self.path, self.sheet)
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-            logger.info("no row estimate for %s: %s", self.path.name, exc)
+        head = self._sheet_head()
+        return _xml_row_estimate(*head) if head else 0
+
+    def _sheet_head(self) -> tuple[bytes, int] | None:
+        """Return the start of the sheet's XML and its whole size, or None."""
+        if self._head is None:
+            try:
+                self._head = _sheet_head(self.path, self.sheet)
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+                logger.info("sheet XML of %s not read: %s", self.path.name, exc)
+                self._head = (b"", 0)
+        return self._head if self._head[1] else None
+
+    def _first_used_column(self) -> int:
+        """Return the first column the sheet uses, as its writer declared it.
+
+        Columns to the left of it are left out, as python-calamine leaves out
+        empty ones, but only when the first rows agree they are empty: a wrong
+        declaration must not hide cells.
+        """
+        head = self._sheet_head()
+        declared = _DECLARED_START.search(head[0]) if head else None
+        if declared is None or declared[1] == "A":
             return 0
+        first = column_index(declared[1].decode())
+        for row in itertools.islice(self.rows(), _HEADER_ROWS):
+            if any(not is_blank(c) for c in row[:first]):
+                return 0
+        return first
 
 
 def _has_data(book: Any, sheet: str) -> bool:
@@ -161,13 +192,17 @@ def _has_data(book: Any, sheet: str) -> bool:
     return False
 
 
-def _xml_row_estimate(path: Path, sheet: str) -> int:
-    """Return the sheet's row count from its XML: declared, else from its size."""
+def _sheet_head(path: Path, sheet: str) -> tuple[bytes, int]:
+    """Return the first bytes of the named sheet's XML and its whole size."""
     with zipfile.ZipFile(path) as archive:
         member = _sheet_member(archive, sheet)
         size = archive.getinfo(member).file_size
         with archive.open(member) as handle:
-            head = handle.read(_HEAD_BYTES)
+            return handle.read(_HEAD_BYTES), size
+
+
+def _xml_row_estimate(head: bytes, size: int) -> int:
+    """Return the sheet's row count from its XML: declared, else from its size."""
     declared = _DIMENSION.search(head)
     if declared and int(declared[1]) > 1:
         return int(declared[1])
@@ -213,6 +248,14 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str:
     raise KeyError(sheet)
 
 
+def column_index(letters: str) -> int:
+    """Return the 0-based index of a column's letters (A -> 0, AA -> 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
 def _unescape(text: str) -> str:
     return (
         text.replace("&lt;", "<")
@@ -245,6 +288,8 @@ class LoadedBook:
             chosen = book.get_sheet_by_name(sheet)
         self.sheet = chosen.name
         self._sheet = chosen
+        # python-calamine leaves out empty columns on the left.
+        self.first_column = int((chosen.start or (0, 0))[1])
         self._height = int(chosen.height) + int((chosen.start or (0, 0))[0])
 
     def rows(self, start: int = 1, stop: int | None = None) -> Iterator[Row]:
