@@ -246,3 +246,20 @@ def test_cli_text_output_groups_problems(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert 'Errors in column "Customer Email" (8):' in out.stdout
     assert "... and 3 more" in out.stdout
+
+
+def test_problems_by_index_finds_each_problem_row(tmp_path: Path) -> None:
+    rows = list(sales_rows(6))  # the header and six sales
+    rows.insert(2, ("",) * 7)  # an empty line: row numbers and indices part ways
+    rows[4] = ("A-4", "bad@", "", recent(1), "10", "USD", 1)
+    rows[6] = ("A-6", "", "", "", "10", "USD", 1)
+    result = check_file(write_xlsx(tmp_path / "s.xlsx", rows), Options())
+    by_index = result.problems_by_index
+    assert sorted(by_index) == [2, 4]
+    assert {p.row for p in by_index[2]} == {5} and {p.row for p in by_index[4]} == {7}
+    assert sum(len(found) for found in by_index.values()) == len(result.problems)
+    # Row numbers given out of order are still found.
+    result.table.row_numbers.reverse()
+    reversed_numbers = result.table.row_numbers
+    by_index = result.problems_by_index
+    assert {reversed_numbers[i] for i in by_index} == {5, 7}

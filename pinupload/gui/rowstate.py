@@ -6,7 +6,6 @@ tests can check it without a widget.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -223,23 +222,9 @@ def build_state(table: Table, check: CheckResult | None) -> RowState:
     """Return the rows' state right after a check (run it off the GUI thread)."""
     state = RowState(table, check, results=RowResults(len(table.rows)))
     if check is not None:
-        state.problems = problems_by_index(check)
+        state.problems = check.problems_by_index
     state.summary = summarize(state)
     return state
-
-
-def problems_by_index(check: CheckResult) -> dict[int, list[Problem]]:
-    """Return each data row's problems, found by row number.
-
-    CheckResult.problems_by_index maps every row number to its index first: a
-    dict of a million entries whose growth stalled the window for 50-100 ms.
-    Row numbers grow down the file, so a binary search finds each problem's row.
-    """
-    numbers = check.table.row_numbers
-    out: dict[int, list[Problem]] = {}
-    for problem in check.problems:
-        out.setdefault(bisect_left(numbers, problem.row), []).append(problem)
-    return out
 
 
 def summarize(state: RowState) -> Summary:

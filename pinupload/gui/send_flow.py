@@ -18,7 +18,7 @@ from pinupload.gui import settings
 from pinupload.gui.accounts_dialog import AccountsDialog
 from pinupload.gui.history_dialog import HistoryDialog
 from pinupload.gui.send_panel import events
-from pinupload.gui.sending import CheckedRows, SendSession, auth_advice
+from pinupload.gui.sending import SendSession, auth_advice
 from pinupload.gui.workers import Job, UserError, release
 
 if TYPE_CHECKING:
@@ -220,11 +220,7 @@ class SendFlow(QObject):
         self.window.show_message(None)
         self.panel.set_sending(True)
         self.session.start(
-            CheckedRows(check, loaded.state.problems),
-            account_id,
-            token,
-            test=test,
-            resend_unconfirmed=resend,
+            check, account_id, token, test=test, resend_unconfirmed=resend
         )
 
     def _ask_unconfirmed(self, count: int) -> bool | None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from pinupload.core.check import CheckResult
-from pinupload.core.model import Problem, Table
 from pinupload.core.results import Progress, RowResult, UploadSummary
-from pinupload.core.upload import Sendable, run_upload
+from pinupload.core.upload import run_upload
 from pinupload.gui.workers import PROGRESS_EVERY, Job
 
 logger = logging.getLogger(__name__)
@@ -34,35 +30,6 @@ def auth_advice(status: int | None, account_id: str) -> str | None:
             "send conversions for that account."
         )
     return None
-
-
-@dataclass
-class CheckedRows:
-    """A checked file as run_upload takes it, with each row's problems at hand.
-
-    CheckResult.problems_by_index first maps every row number to its index, a
-    dict of a million entries whose growth held the interpreter lock for up to
-    150 ms as a send started; the window worked the problems out when the file
-    was checked.
-    """
-
-    check: CheckResult
-    problems_by_index: dict[int, list[Problem]]
-    table: Table = field(init=False)
-    event_ids: list[str | None] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.table, self.event_ids = self.check.table, self.check.event_ids
-
-    @property
-    def rows(self) -> int:
-        return self.check.rows
-
-    def build_events(self, indices: Sequence[int]) -> list[dict[str, Any]]:
-        return self.check.build_events(indices)
-
-    def row_number(self, index: int) -> int:
-        return self.check.row_number(index)
 
 
 class SendSession(QObject):
@@ -88,7 +55,7 @@ class SendSession(QObject):
 
     def start(
         self,
-        checked: Sendable,
+        checked: CheckResult,
         account_id: str,
         token: str,
         *,
