@@ -58,7 +58,8 @@ def _to_e164(text: str, region: str, value: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
-# (415) 555-0123, 415-555-0123, +1 415.555.0123, 14155550123 ...
+# (415) 555-0123, 415-555-0123, +1 415.555.0123, 14155550123 ...: a part of what
+# _nanp_fast accepts, read in one match; tests hold the two to the same digits.
 _NANP_WRITTEN = re.compile(
     r"(?:\+?1[ .\-]?)?\(?([2-9]\d\d)\)?[ .\-]?([2-9]\d\d)[ .\-]?(\d{4})"
 )
@@ -73,6 +74,7 @@ def nanp_digits(text: str) -> str | None:
 
 
 def _nanp_fast(compact: str) -> str | None:
+    """Return 1NXXNXXXXXX for a North American number with its formatting gone."""
     if compact.startswith("+1"):
         compact = compact[2:]
     elif len(compact) == 11 and compact.startswith("1"):

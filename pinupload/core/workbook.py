@@ -288,9 +288,10 @@ class LoadedBook:
             chosen = book.get_sheet_by_name(sheet)
         self.sheet = chosen.name
         self._sheet = chosen
+        top, left = chosen.start or (0, 0)
         # python-calamine leaves out empty columns on the left.
-        self.first_column = int((chosen.start or (0, 0))[1])
-        self._height = int(chosen.height) + int((chosen.start or (0, 0))[0])
+        self.first_column = int(left)
+        self._height = int(chosen.height) + int(top)
 
     def rows(self, start: int = 1, stop: int | None = None) -> Iterator[Row]:
         for number, row in enumerate(self._sheet.iter_rows(), 1):
