@@ -15,8 +15,7 @@ import orjson
 import pytest
 
 from pinupload.core.check import MAX_BATCH, check_file
-from pinupload.core.convert import OptionError
-from pinupload.core.model import Options
+from pinupload.core.model import OptionError, Options
 from pinupload.core.profiles import save_profile
 from tests.schemas import validate_events_body
 from tests.sheets import SALES_HEADER, recent, sales_rows, write_csv, write_xlsx

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pinupload.cli import check as check_command
 from pinupload.cli import run_cli
+from pinupload.core import check as core_check
 
 
 def test_an_unexpected_failure_is_one_sentence_and_a_logged_traceback(
@@ -16,7 +16,7 @@ def test_an_unexpected_failure_is_one_sentence_and_a_logged_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("internal state went wrong")
 
-    monkeypatch.setattr(check_command, "check_file", broken)
+    monkeypatch.setattr(core_check, "check_file", broken)
     status = run_cli(["check", "resources/sample.xlsx"])
     err = capsys.readouterr().err
     assert status == 2

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from pinupload.core import workbook
 from pinupload.core.model import SpreadsheetError
 from pinupload.core.reader import Sheet, _row_points
 from pinupload.core.workbook import LoadedBook, StreamedBook, open_book
@@ -180,3 +181,33 @@ def test_a_wrong_declared_range_hides_no_cell(tmp_path: Path) -> None:
             new.writestr(item, data)
     assert StreamedBook(path, None).first_column == 0
     assert Sheet(path).headers == ["Email", "Date"]
+
+
+def test_a_workbook_opened_ahead_is_taken_over_and_its_thread_joined(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [SALES_HEADER, *sales_rows(20)])
+    expected = [list(r) for r in StreamedBook(path, None).rows()]
+    workbook.open_ahead(path)
+    opening = workbook._openings[path]
+    book = open_book(path, None)
+    assert not opening.is_alive() and path not in workbook._openings
+    assert book._book is opening.book  # type: ignore[attr-defined]
+    assert [list(r) for r in book.rows()] == expected
+
+
+def test_a_workbook_changed_after_opening_ahead_is_opened_again(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [SALES_HEADER, *sales_rows(5)])
+    workbook.open_ahead(path)
+    workbook._openings[path].join()
+    write_xlsx(path, [SALES_HEADER, *sales_rows(9)])
+    book = open_book(path, None)
+    assert len(list(book.rows())) == 1 + len(list(sales_rows(9)))
+    # What can't be opened ahead is opened, and explained, the usual way.
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    workbook.open_ahead(broken)
+    with pytest.raises(SpreadsheetError, match="damaged"):
+        open_book(broken, None)

@@ -8,7 +8,6 @@ import logging
 import sys
 
 from pinupload import __version__
-from pinupload.logsetup import setup_logging
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +64,12 @@ def run_cli(argv: list[str]) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
+    start = getattr(args, "start", None)
+    if start is not None:
+        # Work a command can begin before the rest of pinupload loads.
+        start(args)
+    from pinupload.logsetup import setup_logging
+
     log = setup_logging(console=False)
     try:
         return int(args.run(args))

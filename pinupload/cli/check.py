@@ -7,14 +7,14 @@ import gc
 import sys
 from collections import defaultdict
 from pathlib import Path
-
-import orjson
+from typing import TYPE_CHECKING
 
 from pinupload.cli.common import add_engine_options, fail, options_from_args
-from pinupload.core.check import CheckResult, check_file, summary_dict
-from pinupload.core.convert import OptionError
-from pinupload.core.model import ERROR, SpreadsheetError
-from pinupload.core.profiles import save_profile
+from pinupload.core.model import ERROR, OptionError, SpreadsheetError
+from pinupload.core.workbook import open_ahead
+
+if TYPE_CHECKING:
+    from pinupload.core.check import CheckResult
 
 _SHOWN_PER_GROUP = 5
 
@@ -41,11 +41,17 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="remember this mapping for files with the same columns",
     )
-    parser.set_defaults(run=run)
+    # The workbook opens on a thread while the engine's modules load.
+    parser.set_defaults(run=run, start=lambda args: open_ahead(args.file))
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `check`; return its exit status."""
+    import orjson
+
+    from pinupload.core.check import check_file, summary_dict
+    from pinupload.core.profiles import save_profile
+
     # Each row makes a dozen short-lived containers; with the default threshold
     # the collector runs every few rows and walks every cache entry (a fifth of
     # the time, measured). Cycles are rare here, so collect seldom.

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pinupload.core.check import CheckResult, check_file
-from pinupload.core.convert import OptionError
 from pinupload.core.fields import FIELD_NAMES
-from pinupload.core.model import Options, SpreadsheetError
+from pinupload.core.model import OptionError, Options, SpreadsheetError
 from pinupload.core.times import ORDERS
+
+if TYPE_CHECKING:
+    from pinupload.core.check import CheckResult
 
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +94,8 @@ def load_checked(
     args: argparse.Namespace, keep_rows: bool = True
 ) -> CheckResult | None:
     """Check the file the command line names; print why and return None if unusable."""
+    from pinupload.core.check import check_file
+
     try:
         return check_file(args.file, options_from_args(args), keep_rows=keep_rows)
     except (SpreadsheetError, OptionError) as exc:

@@ -16,9 +16,9 @@ from typing import IO, Any
 import orjson
 
 from pinupload.core import times
-from pinupload.core.convert import Converter, OptionError
+from pinupload.core.convert import Converter
 from pinupload.core.fields import FIELD_NAMES, auto_map, header_key
-from pinupload.core.model import Options, Problem, Table
+from pinupload.core.model import OptionError, Options, Problem, Table
 from pinupload.core.parallel import (
     jobs_for,
     remove_folder,

@@ -22,7 +22,7 @@ from pinupload.core.fieldrules import (
     rules_for,
     unknown_event_name,
 )
-from pinupload.core.model import ERROR, WARNING, Options, Problem
+from pinupload.core.model import ERROR, WARNING, OptionError, Options, Problem
 from pinupload.core.normalize import country_code, sha256_hex
 
 OLD_AFTER_SECONDS = 7 * 24 * 3600
@@ -37,10 +37,6 @@ _NO_IDENTITY = (
 
 # column, cache, target, key, rule, needs the row's country, fast path
 _Slot = tuple[int, dict[Any, Outcome] | None, int, str, FieldRule, bool, Fast | None]
-
-
-class OptionError(ValueError):
-    """An option (time zone, country, currency, mapping) is not usable."""
 
 
 @dataclass(frozen=True, slots=True)

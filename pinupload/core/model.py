@@ -14,6 +14,10 @@ class SpreadsheetError(Exception):
     """A file that cannot be used at all; the message is one sentence for the user."""
 
 
+class OptionError(ValueError):
+    """An option (time zone, country, currency, mapping) is not usable."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with one cell or row, named as the spreadsheet shows it."""

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from pinupload.core import check
 from pinupload.core.check import CheckResult, resolve_mapping
-from pinupload.core.convert import OptionError
 from pinupload.core.fields import auto_map
-from pinupload.core.model import Options, Table
+from pinupload.core.model import OptionError, Options, Table
 from pinupload.core.profiles import find_profile
 from pinupload.core.reader import Sheet
 from pinupload.gui.rowstate import RowState, build_state

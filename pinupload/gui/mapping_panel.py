@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from pinupload.core.cells import cell_text, is_blank
-from pinupload.core.convert import Converter, Explained, OptionError
+from pinupload.core.convert import Converter, Explained
 from pinupload.core.fields import FIELDS, Field
-from pinupload.core.model import Options
+from pinupload.core.model import OptionError, Options
 from pinupload.core.profiles import save_profile
 
 logger = logging.getLogger(__name__)

@@ -19,10 +19,9 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pinupload import paths
 from pinupload.core.answers import ApiError
-from pinupload.core.convert import OptionError
 from pinupload.core.credentials import KeyringUnavailable
 from pinupload.core.ledger import LedgerBusy
-from pinupload.core.model import SpreadsheetError
+from pinupload.core.model import OptionError, SpreadsheetError
 
 logger = logging.getLogger(__name__)
 
