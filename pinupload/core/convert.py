@@ -7,15 +7,16 @@ same event for the same row at any time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+import linecache
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pinupload.core import money, times
 from pinupload.core.cells import CellError, cell_text, quote
 from pinupload.core.fieldrules import (
     EVENT,
-    Fast,
     FieldRule,
     Outcome,
     evaluate,
@@ -35,8 +36,23 @@ _NO_IDENTITY = (
 )
 
 
-# column, cache, target, key, rule, needs the row's country, fast path
-_Slot = tuple[int, dict[Any, Outcome] | None, int, str, FieldRule, bool, Fast | None]
+RowFunction = Callable[
+    [int, Sequence[object]], tuple[dict[str, Any] | None, list[Problem]]
+]
+_TARGET_NAMES = ("user_data", "custom", "event")  # by FieldRule.target
+
+
+@dataclass(slots=True)
+class _Column:
+    """One mapped column (the country's aside) and what its cells gave before."""
+
+    index: int
+    rule: FieldRule
+    # Values of cells seen before that gave one without a message, by cell (and
+    # by the row's country where the rule depends on it); None for columns of
+    # mostly distinct values, where caching gains nothing.
+    clean: dict[Any, Any] | None
+    noted: dict[Any, Outcome] = field(default_factory=dict)  # cells with a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +83,11 @@ def event_id_for(order_id: str | None, identity: str, when: int, value: str) -> 
 class Converter:
     """Builds events from rows of one sheet with one mapping and one set of options."""
 
-    # TODO: a 15-column row still costs 12-15 us of CPU here (94k instructions,
-    # a fifth of them SHA-256), as much as streaming it from a workbook. On two
-    # cores that leaves a 100,000-row workbook at 1.6-1.8x calamine's bare read
-    # (target 1.5x; a million rows make 1.4-1.5x) and text files at 80-105k
-    # rows/s. Column-by-column conversion measured worse (129k instructions);
-    # unrolling this loop per mapping would save about 7k.
+    convert: RowFunction
+    """Return (event or None when the row has errors, its problems) for one row.
+
+    Compiled for this mapping when the converter is made (see _compile).
+    """
 
     def __init__(
         self,
@@ -102,98 +117,181 @@ class Converter:
             f: times.OrderEvidence() for f in ("event_time", "date_of_birth")
         }
         self._rules = rules_for(self.orders, tz, self.evidence)
-        # Plain tuples: attribute lookups in the per-row loop cost more than the work.
-        self._slots: list[_Slot] = [
-            (index[self.mapping[name]], {} if rule.cached else None, rule.target,
-             rule.key, rule, rule.needs_country, rule.fast)
+        self._columns = [
+            _Column(index[self.mapping[name]], rule, {} if rule.cached else None)
             for name, rule in self._rules.items()
             if name in self.mapping and name != "country"
-        ]  # fmt: skip
+        ]
         self._tune_caches(sample)
-        self._country_slot: tuple[int, FieldRule, dict[Any, Outcome]] | None = (
-            (index[self.mapping["country"]], self._rules["country"], {})
+        self._country_column = (
+            _Column(index[self.mapping["country"]], self._rules["country"], {})
             if "country" in self.mapping
             else None
         )
         self._time_index = index.get(self.mapping.get("event_time", ""), -1)
-        used = [slot[0] for slot in self._slots]
-        if self._country_slot is not None:
-            used.append(self._country_slot[0])
-        self._width = max(used, default=-1) + 1  # short rows are padded to this
+        self.convert = self._compile()
 
     def _tune_caches(self, sample: Sequence[Sequence[object]]) -> None:
         """Drop the caches of columns whose sampled values rarely repeat."""
         if len(sample) < 100:
             return
-        for k, (i, cache, target, key, rule, by_country, fast) in enumerate(
-            self._slots
-        ):
-            if cache is None:
-                continue
+        for column in self._columns:
+            i = column.index
             distinct = len({row[i] for row in sample if i < len(row)})
             if distinct > len(sample) // 2:
-                self._slots[k] = (i, None, target, key, rule, by_country, fast)
+                column.clean = None
 
     # -- one row ---------------------------------------------------------------
-    def convert(
-        self, row: int, cells: Sequence[object]
-    ) -> tuple[dict[str, Any] | None, list[Problem]]:
-        """Return (event or None when the row has errors, its problems)."""
-        problems: list[Problem] = []
-        user_data: dict[str, Any] = {}
-        custom: dict[str, Any] = {}
-        event: dict[str, Any] = {}
-        targets = (user_data, custom, event)
-        if len(cells) < self._width:
-            cells = (*cells, *(None,) * (self._width - len(cells)))
-        country = self._country
-        failed = False
-        if self._country_slot is not None:
-            i, rule, known = self._country_slot
-            raw = cells[i]
-            if raw is not None and raw != "":
-                outcome = known.get(raw)
-                if outcome is None:
-                    outcome = known[raw] = evaluate(rule, raw, country)
-                if outcome[2]:
-                    problems.append(
-                        self._problem(row, "country", outcome[3], outcome[2])
-                    )
-                if outcome[0] is not None:
-                    user_data["country"] = outcome[0]
-                    if len(outcome[1]) == 2:
-                        country = outcome[1]
-        for i, cache, target, key, rule, by_country, fast in self._slots:
-            raw = cells[i]
-            if raw is None or raw == "":
-                continue
-            if cache is None:
-                outcome = (fast and fast(raw, country)) or evaluate(rule, raw, country)
+    _serial = itertools.count(1)
+
+    def _compile(self) -> RowFunction:
+        """Return the row function of this mapping, written out column by column.
+
+        A loop over the columns paid more for reading its per-column settings
+        than for the work (a fifth of the time of a 15-column row, measured), so
+        each column's settings are written into the code as constants. Only
+        column numbers, our own names and Pinterest's keys go into the source,
+        never a user's text. The source is registered with linecache so that a
+        traceback shows its lines.
+        """
+        names: dict[str, Any] = {
+            "general": self._general,
+            "country_of": self._country_of,
+            "no_identity": self._no_identity,
+            "check_time": self._check_time,
+            "assemble": self._assemble,
+            "default_country": self._country,
+        }
+        columns = [c for c in (self._country_column, *self._columns) if c is not None]
+        width = max((c.index for c in columns), default=-1) + 1
+        lines = [
+            "def convert(row, cells):",
+            "    problems = []",
+            "    user_data = {}",
+            "    custom = {}",
+            "    event = {}",
+            "    failed = False",
+            f"    if len(cells) < {width}:",
+            f"        cells = (*cells, *(None,) * ({width} - len(cells)))",
+            "    country = default_country",
+        ]
+        if self._country_column is not None:
+            names["countries"] = self._country_column.clean
+            lines += [
+                f"    raw = cells[{self._country_column.index}]",
+                "    known = countries.get(raw)",
+                "    if known is not None:",
+                "        user_data['country'], country = known",
+                "    elif raw is not None and raw != '':",
+                "        country = country_of(row, raw, user_data, problems)",
+            ]
+        for k, column in enumerate(self._columns):
+            rule = column.rule
+            target = _TARGET_NAMES[rule.target]
+            names[f"column_{k}"] = column
+            lines.append(f"    raw = cells[{column.index}]")
+            if column.clean is not None:
+                names[f"clean_{k}"] = column.clean
+                key = "(raw, country)" if rule.needs_country else "raw"
+                lines.append(f"    value = clean_{k}.get({key})")
+            elif rule.fast is not None:
+                names[f"fast_{k}"] = rule.fast
+                lines.append(f"    value = fast_{k}(raw, country)")
             else:
-                cache_key = (raw, country) if by_country else raw
-                outcome = cache.get(cache_key)
-                if outcome is None:
-                    if len(cache) >= _CACHE_LIMIT:
-                        cache.clear()
-                    outcome = cache[cache_key] = evaluate(rule, raw, country)
+                lines.append("    value = None")
+            lines += [
+                "    if value is not None:",
+                f"        {target}[{rule.key!r}] = value",
+                "    elif raw is not None and raw != '':",
+                f"        if general(column_{k}, row, raw, country, {target},"
+                " problems):",
+                "            failed = True",
+            ]
+        identity = " or ".join(self._identity_tests()) or "False"
+        lines += [
+            f"    if not ({identity}):",
+            "        failed = no_identity(row, problems)",
+            "    when = check_time(row, cells, event, problems)",
+            "    if failed or when is None:",
+            "        return None, problems",
+            "    return assemble(user_data, custom, event, when), problems",
+        ]
+        source = "\n".join(lines) + "\n"
+        filename = f"<pinupload row converter {next(self._serial)}>"
+        linecache.cache[filename] = (
+            len(source),
+            None,
+            source.splitlines(True),
+            filename,
+        )
+        exec(compile(source, filename, "exec"), names)
+        return names["convert"]
+
+    def _identity_tests(self) -> list[str]:
+        """Return the tests, in source, for an identifier Pinterest accepts."""
+        mapped = set(self.mapping)
+        tests = []
+        if "email" in mapped:
+            tests.append("'em' in user_data")
+        if "mobile_ad_id" in mapped:
+            tests.append("'hashed_maids' in user_data")
+        if {"ip_address", "user_agent"} <= mapped:
+            tests.append(
+                "('client_ip_address' in user_data"
+                " and 'client_user_agent' in user_data)"
+            )
+        return tests
+
+    def _general(
+        self,
+        column: _Column,
+        row: int,
+        raw: object,
+        country: str,
+        target: dict[str, Any],
+        problems: list[Problem],
+    ) -> bool:
+        """Take one cell the shortcuts did not answer; return whether the row fails."""
+        rule = column.rule
+        key = (raw, country) if rule.needs_country else raw
+        outcome = column.noted.get(key)
+        if outcome is None:
+            outcome = evaluate(rule, raw, country)
             if outcome[2]:
-                problems.append(self._problem(row, rule.name, outcome[3], outcome[2]))
-                if outcome[3] == ERROR:
-                    failed = True
-            if outcome[0] is not None:
-                targets[target][key] = outcome[0]
-        if not (
-            "em" in user_data
-            or "hashed_maids" in user_data
-            or ("client_ip_address" in user_data and "client_user_agent" in user_data)
-        ):
-            if not any(p.field == "email" for p in problems):
-                problems.append(self._problem(row, None, ERROR, _NO_IDENTITY))
-            failed = True
-        when = self._check_time(row, cells, event, problems)
-        if failed or when is None:
-            return None, problems
-        return self._assemble(user_data, custom, event, when), problems
+                _remember(column.noted, key, outcome)
+            elif column.clean is not None and outcome[0] is not None:
+                _remember(column.clean, key, outcome[0])
+        value, _normalized, message, severity = outcome
+        if value is not None:
+            target[rule.key] = value
+        if not message:
+            return False
+        problems.append(self._problem(row, rule.name, severity, message))
+        return severity == ERROR
+
+    def _country_of(
+        self, row: int, raw: object, user_data: dict[str, Any], problems: list[Problem]
+    ) -> str:
+        """Take a country cell not seen before; return the row's country code."""
+        column = self._country_column
+        assert column is not None and column.clean is not None
+        outcome = column.noted.get(raw) or evaluate(column.rule, raw, self._country)
+        value, normalized, message, severity = outcome
+        country = normalized if len(normalized) == 2 else self._country
+        if message:
+            _remember(column.noted, raw, outcome)
+            problems.append(self._problem(row, "country", severity, message))
+        if value is None:
+            return self._country
+        user_data["country"] = value
+        if not message:
+            _remember(column.clean, raw, (value, country))
+        return country
+
+    def _no_identity(self, row: int, problems: list[Problem]) -> bool:
+        if not any(p.field == "email" for p in problems):
+            problems.append(self._problem(row, None, ERROR, _NO_IDENTITY))
+        return True
 
     def _assemble(
         self,
@@ -278,10 +376,10 @@ class Converter:
         out = []
         width = len(cells)
         country = self._country
-        slots = [(slot[0], slot[4]) for slot in self._slots]
-        if self._country_slot is not None:
-            slots.insert(0, self._country_slot[:2])
-        for i, rule in slots:
+        columns = [(c.index, c.rule) for c in self._columns]
+        if self._country_column is not None:
+            columns.insert(0, (self._country_column.index, self._country_column.rule))
+        for i, rule in columns:
             raw = cells[i] if i < width else None
             if rule.target == EVENT or raw is None or raw == "":
                 continue
@@ -300,6 +398,12 @@ class Converter:
                 )
             )  # fmt: skip
         return out
+
+
+def _remember(cache: dict[Any, Any], key: object, value: object) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _check_country(code: str | None) -> str:

@@ -20,8 +20,9 @@ from pinupload.core.phones import NANP_REGIONS, nanp_digits, phone
 Convert = Callable[[object, str], tuple[Any, str | None]]
 # What one cell becomes: (value or None, normalized text, message, severity).
 Outcome = tuple[Any, str, str, str]
-# A shortcut for the commonest cells: their Outcome, or None for "ask evaluate".
-Fast = Callable[[object, str], Outcome | None]
+# A shortcut for the commonest cells: the value `evaluate` would give with no
+# message, or None for "ask evaluate" (always None for a blank cell).
+Fast = Callable[[object, str], Any]
 
 USER_DATA, CUSTOM_DATA, EVENT = 0, 1, 2
 _BLANK: Outcome = (None, "", "", WARNING)
@@ -63,31 +64,31 @@ def evaluate(rule: FieldRule, raw: object, country: str) -> Outcome:
     return ([hashed], value, note or "", WARNING)
 
 
-def _fast_email(raw: object, country: str) -> Outcome | None:
+def _fast_email(raw: object, country: str) -> list[str] | None:
     if type(raw) is str:
         text = raw.strip().lower()
         if len(text) != 64 and nz.EMAIL.fullmatch(text) and text[:7] != "mailto:":
-            return ([_sha256(text.encode()).hexdigest()], text, "", WARNING)
+            return [_sha256(text.encode()).hexdigest()]
     return None
 
 
-def _fast_phone(raw: object, country: str) -> Outcome | None:
+def _fast_phone(raw: object, country: str) -> list[str] | None:
     if type(raw) is str and country in NANP_REGIONS:
         digits = nanp_digits(raw)
         if digits is not None:
-            return ([_sha256(digits.encode()).hexdigest()], digits, "", WARNING)
+            return [_sha256(digits.encode()).hexdigest()]
     return None
 
 
-def _fast_text(raw: object, country: str) -> Outcome | None:
+def _fast_text(raw: object, country: str) -> str | None:
     if type(raw) is str:
         text = raw.strip()
         if text:
-            return (text, text, "", WARNING)
+            return text
     return None
 
 
-def _fast_value(raw: object, country: str) -> Outcome | None:
+def _fast_value(raw: object, country: str) -> tuple[str, None] | None:
     kind = type(raw)
     if kind is str:
         text = raw.strip()  # type: ignore[attr-defined]
@@ -99,16 +100,16 @@ def _fast_value(raw: object, country: str) -> Outcome | None:
         # Most amounts are written plainly already: "186.02", not "0186.020".
         if (text[-1] == "0" and "." in text) or (text[0] == "0" and text[1:2] != "."):
             text = money.trimmed(text)
-        return ((text, None), "", "", WARNING)
+        return (text, None)
     return None
 
 
 _PLAIN_IDS = re.compile(r"[^,;|\s]+(?:,[^,;|\s]+)*")
 
 
-def _fast_ids(raw: object, country: str) -> Outcome | None:
+def _fast_ids(raw: object, country: str) -> list[str] | None:
     if type(raw) is str and _PLAIN_IDS.fullmatch(raw):
-        return (raw.split(","), "", "", WARNING)
+        return raw.split(",")
     return None
 
 
@@ -162,7 +163,7 @@ def _event_time(
 
     hours: dict[str, int] = {}  # "2026-11-30 14" -> Unix seconds of 14:00
 
-    def fast(raw: object, country: str) -> Outcome | None:
+    def fast(raw: object, country: str) -> int | None:
         # "2026-11-30 14:05:09" from text files, date-time cells from workbooks.
         try:
             if type(raw) is str and len(raw) == 19 and raw[10] in " T":
@@ -173,9 +174,9 @@ def _event_time(
                 start = hours.get(hour)
                 if start is None:
                     start = hours[hour] = unix(moment.replace(minute=0, second=0))
-                return (start + moment.minute * 60 + moment.second, "", "", WARNING)
+                return start + moment.minute * 60 + moment.second
             if type(raw) is datetime:
-                return (unix(raw), "", "", WARNING)
+                return unix(raw)
         except (OverflowError, OSError, ValueError):
             pass
         return None
