@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pinupload.core import parallel
 from pinupload.core.check import check_file
@@ -229,3 +232,41 @@ def test_a_failed_first_part_stops_the_workers(
     assert time.monotonic() - started < 10
     assert list(tmp_path.iterdir()) == []
     assert children() <= before  # no worker left behind, not even a zombie
+
+
+def _stray_by_hand(data: bytes, delimiter: bytes) -> bool:
+    """A quote with no field start before it and no field end after it."""
+    edges = delimiter + b'"\r\n'  # what may stand before and after a field
+    for at in range(len(data) - 1):  # the last byte has nothing after it to judge
+        before = data[at - 1 : at] if at else b"\n"
+        after = data[at + 1 : at + 2]
+        if data[at : at + 1] == b'"' and before not in edges and after not in edges:
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=40),
+    st.text(alphabet='ab",;\n\r ', max_size=40).map(str.encode),
+    st.sampled_from([b",", b";"]),
+    st.integers(1, 9),
+)
+def test_the_stray_quote_scan_judges_every_quote_across_buffers(
+    noise: bytes, text: bytes, delimiter: bytes, chunk: int
+) -> None:
+    from pinupload.core import csvfile
+
+    data = b"a" + delimiter + b"b\n" + text + noise
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.csv"
+        path.write_bytes(data)
+        handle = csvfile.CsvFile.__new__(csvfile.CsvFile)
+        handle.path, handle.delimiter = path, delimiter.decode()
+        saved = csvfile._CHUNK
+        csvfile._CHUNK = chunk
+        try:
+            found = handle.has_stray_quotes()
+        finally:
+            csvfile._CHUNK = saved
+    assert found == _stray_by_hand(data, delimiter)

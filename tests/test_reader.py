@@ -137,3 +137,27 @@ def test_read_keeps_rows_and_numbers(tmp_path: Path) -> None:
     assert table.row_numbers == [2, 3]
     assert table.rows[1][0] == "b@example.com"
     assert table.sheet == "Sales" and table.sheet_names == ["Sales"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"Email,Total\na@b.com,5\n" * 3, "utf-8"),
+        (b"Email,City\na@b.com,M\xc3\xbcnchen\n" * 3, "utf-8"),  # split anywhere
+        (b"Email,City\na@b.com,M\xfcnchen\n" + b"b@c.com,Bonn\n" * 4, "cp1252"),
+        (b"Email,City\na@b.com,Bonn" + b"\xc3", "cp1252"),  # left open at the end
+        (b"Email,City\na@b.com,\xc3" + b"Bonn\n" * 4, "cp1252"),  # then ASCII
+        (b"Email,City\na@b.com,\xc3B\xbc\n", "cp1252"),  # ASCII inside a character
+    ],
+)
+def test_encoding_is_judged_across_buffers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes, expected: str
+) -> None:
+    from pinupload.core import csvfile
+
+    path = tmp_path / "e.csv"
+    path.write_bytes(text)
+    for size in range(1, 12):
+        monkeypatch.setattr(csvfile, "_SAMPLE", size)
+        monkeypatch.setattr(csvfile, "_CHUNK", size)
+        assert csvfile.detect_encoding(path) == expected, size
