@@ -161,3 +161,21 @@ def test_encoding_is_judged_across_buffers(
         monkeypatch.setattr(csvfile, "_SAMPLE", size)
         monkeypatch.setattr(csvfile, "_CHUNK", size)
         assert csvfile.detect_encoding(path) == expected, size
+
+
+def test_only_the_last_piece_of_a_text_file_can_end_in_a_totals_line(
+    tmp_path: Path,
+) -> None:
+    from pinupload.core.reader import DataScan
+
+    lines = ["Phone,Store,Total", "4155550100,North,5", "4155550101,Total,7"]
+    lines += ["4155550102,South,9", "Total,,21"]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n")
+    sheet = Sheet(path)
+    middle = len("\n".join(lines[:3])) + 1  # right after the row whose store is "Total"
+    first, rest = DataScan(), DataScan()
+    head = [n for n, _ in sheet.scan_piece(first, (0, middle))]
+    tail = [n for n, _ in sheet.scan_piece(rest, (middle, None))]
+    assert head == [2, 3] and first.totals_row is None
+    assert tail == [1] and rest.totals_row == 2  # numbered within the piece

@@ -239,9 +239,8 @@ class Sheet:
             )
         assert self._text is not None
         records = enumerate(self._text.records_between(start, stop), 1)
-        if start == 0:
-            return data.rows(records, self.header_row + 1, None)
-        return data.rows(records, 1, None)
+        first = self.header_row + 1 if start == 0 else 1
+        return data.rows(records, first, None, ends_sheet=stop is None)
 
     def read(self, progress: Callable[[int], None] | None = None) -> Table:
         """Return the whole sheet as a Table (rows kept as tuples)."""
@@ -299,8 +298,12 @@ class DataScan:
         numbered: Iterator[tuple[int, Sequence[object]]],
         start: int,
         stop: int | None,
+        ends_sheet: bool = True,
     ) -> Iterator[tuple[int, Sequence[object]]]:
-        """Yield the data rows numbered start <= n < stop (stop None: to the end)."""
+        """Yield the data rows numbered start <= n < stop (stop None: to the end).
+
+        `ends_sheet`: the rows run to the sheet's end, where a totals line may be.
+        """
         pending: tuple[int, Sequence[object]] | None = None
         for number, row in numbered:
             self.last_number = number
@@ -320,7 +323,7 @@ class DataScan:
             pending = (number, row)
         else:
             # Only the true end of the sheet can hold its totals line.
-            if pending is not None and _is_totals(pending[1]):
+            if ends_sheet and pending is not None and _is_totals(pending[1]):
                 self.totals_row, pending = pending[0], None
         if pending is not None:
             yield pending
