@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+import time
 from pathlib import Path
 
 import orjson
@@ -190,13 +192,45 @@ def _job(result: Part | Exception, payload_bytes: bytes = b"") -> parallel.Job:
     return run
 
 
+def _slow(job: parallel.Job, seconds: float) -> parallel.Job:
+    def run(payload: parallel.Payload, progress: object) -> Part:
+        time.sleep(seconds)
+        return job(payload, progress)  # type: ignore[arg-type]
+
+    return run
+
+
+def _who(k: int, seconds: float) -> parallel.Job:
+    def run(payload: parallel.Payload, progress: object) -> Part:
+        time.sleep(seconds)
+        return Part(ids=[f"{k}:{os.getpid()}"])
+
+    return run
+
+
+def test_jobs_go_to_whichever_process_is_free() -> None:
+    here = os.getpid()
+    # This process is busy with the first job: the worker takes all the rest.
+    jobs = [_who(0, 0.6)] + [_who(k, 0.0) for k in range(1, 6)]
+    done = [p.ids[0].split(":") for p in parallel.run_forked(jobs, None, None, 2)]
+    assert [int(k) for k, _ in done] == list(range(6))
+    rest = {pid for _, pid in done[1:]}
+    assert done[0][1] == str(here) and len(rest) == 1 and str(here) not in rest
+    # Jobs of equal length are shared, each done once, and come back in order.
+    jobs = [_who(k, 0.15) for k in range(8)]
+    done = [p.ids[0].split(":") for p in parallel.run_forked(jobs, None, None, 2)]
+    assert [int(k) for k, _ in done] == list(range(8))
+    assert len({pid for _, pid in done}) == 2
+
+
 def test_a_failed_worker_fails_the_run_and_leaves_no_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    jobs = [_job(Part(ids=["a"])), _job(ValueError("bad cell"), b"half")]
+    # The first job takes long enough for the worker to take the second.
+    jobs = [_slow(_job(Part(ids=["a"])), 0.5), _job(ValueError("bad cell"), b"half")]
     with pytest.raises(RuntimeError, match="ValueError: bad cell"):
         parallel.run_forked(jobs, io.BytesIO(), None)
     assert list(tmp_path.iterdir()) == []

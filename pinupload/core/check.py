@@ -20,6 +20,7 @@ from pinupload.core.convert import Converter
 from pinupload.core.fields import FIELD_NAMES, auto_map, header_key
 from pinupload.core.model import OptionError, Options, Problem, Table
 from pinupload.core.parallel import (
+    TEXT_PIECES_PER_WORKER,
     jobs_for,
     remove_folder,
     run_forked,
@@ -332,10 +333,11 @@ def _scan_sheet(
     """
     start = payload.tell() if payload is not None else 0
     count = worker_count(sheet)
-    jobs = jobs_for(sheet, converter, count)
+    pieces = count * TEXT_PIECES_PER_WORKER if sheet.is_text and count > 1 else count
+    jobs = jobs_for(sheet, converter, pieces)
     if len(jobs) > 1:
         try:
-            parts = run_forked([job for job, _ in jobs], payload, progress)
+            parts = run_forked([job for job, _ in jobs], payload, progress, count)
         except (RuntimeError, OSError) as exc:
             logger.warning("parallel check failed, checking in one process: %s", exc)
             if payload is not None:

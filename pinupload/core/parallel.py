@@ -26,6 +26,10 @@ from pinupload.core.scan import Part, Progress, scan
 logger = logging.getLogger(__name__)
 
 MIN_ROWS_PER_WORKER = 25_000
+# A text file is cut into this many pieces a process, taken as each is free:
+# a core slowed by its neighbours on a shared machine then does less.
+# Workbook pieces can't be: each would pass over every row before its own.
+TEXT_PIECES_PER_WORKER = 4
 _MAX_WORKERS = 4
 _TEXT_BYTES_PER_ROW = 120  # a rough size, only to decide whether to split at all
 
@@ -110,30 +114,40 @@ def table_jobs(
 
 
 def run_forked(
-    jobs: list[Job], payload: IO[bytes] | None, progress: Progress | None
+    jobs: list[Job],
+    payload: IO[bytes] | None,
+    progress: Progress | None,
+    workers: int | None = None,
 ) -> list[Part]:
-    """Run job 0 here and the others in forked children; return parts in order.
+    """Run the jobs here and in forked children; return their parts in order.
 
-    Job 0 writes its events straight into `payload`; the children write to
-    part files in a temporary folder, for copy_payload to append.
+    `workers` processes (default: one per job) take the jobs: this one takes
+    job 0, which writes its events straight into `payload`, and every process
+    then takes the next job nobody has taken yet, so one slowed down (a busy
+    core on a shared machine) takes fewer. Other jobs write to part files in a
+    temporary folder, for copy_payload to append.
     """
+    count = len(jobs) if workers is None else min(workers, len(jobs))
     paths: list[Payload] = [None] * len(jobs)
     if payload is not None:
         folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
         paths = [payload] + [folder / f"part{k}.jsonl" for k in range(1, len(jobs))]
+    queue = _JobQueue(len(jobs))
     children: list[tuple[int, int]] = []
     sys.stdout.flush()
     sys.stderr.flush()
-    for k in range(1, len(jobs)):
+    for _ in range(1, count):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's lines are not traced
             os.close(read_end)
-            _child(jobs[k], paths[k], write_end)
+            _child(jobs, paths, queue, write_end)
         os.close(write_end)
         children.append((pid, read_end))
     try:
-        parts = [jobs[0](paths[0], progress)]
+        parts = {0: jobs[0](paths[0], progress)}
+        while (k := queue.take()) is not None:
+            parts[k] = jobs[k](paths[k], None)
     except BaseException:
         # This part failed (a damaged file, a stop): the others are not needed.
         for pid, _read_end in children:
@@ -141,17 +155,51 @@ def run_forked(
         _reap(children)
         _remove_parts(paths[1:])
         raise
+    finally:
+        queue.close()
     outcomes = _reap(children)
-    failures = [o for o in outcomes if not isinstance(o, Part)]
+    failures = [o for o in outcomes if isinstance(o, str)]
+    for outcome in outcomes:
+        if not isinstance(outcome, str):
+            parts.update(outcome)
+    if not failures and len(parts) < len(jobs):
+        failures.append(f"{len(jobs) - len(parts)} of {len(jobs)} pieces not checked")
     if failures:
         _remove_parts(paths[1:])
         raise RuntimeError(f"worker failed: {failures[0]}")
-    return parts + [o for o in outcomes if isinstance(o, Part)]
+    return [parts[k] for k in range(len(jobs))]
 
 
-def _reap(children: list[tuple[int, int]]) -> list[Part | str]:
-    """Read every child's answer and wait for it; a failure comes as a string."""
-    outcomes: list[Part | str] = []
+class _JobQueue:
+    """The numbers of jobs 1..count-1 in a pipe, taken one by one by any process.
+
+    A read of one byte from a pipe is atomic, so each number goes to exactly
+    one of the processes that share it.
+    """
+
+    def __init__(self, count: int) -> None:
+        if count > 256:
+            raise ValueError("at most 256 jobs")
+        self._read, write = os.pipe()
+        os.write(write, bytes(range(1, count)))
+        os.close(write)
+        os.set_blocking(self._read, False)
+
+    def take(self) -> int | None:
+        """Return the next job nobody has taken, or None when all are."""
+        try:
+            got = os.read(self._read, 1)
+        except BlockingIOError:
+            return None
+        return got[0] if got else None
+
+    def close(self) -> None:
+        os.close(self._read)
+
+
+def _reap(children: list[tuple[int, int]]) -> list[dict[int, Part] | str]:
+    """Read every child's parts and wait for it; a failure comes as a string."""
+    outcomes: list[dict[int, Part] | str] = []
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
@@ -160,7 +208,7 @@ def _reap(children: list[tuple[int, int]]) -> list[Part | str]:
             outcomes.append(f"worker {pid} ended with status {status}")
             continue
         outcome = pickle.loads(data)
-        outcomes.append(outcome if isinstance(outcome, Part) else str(outcome))
+        outcomes.append(outcome if isinstance(outcome, dict) else str(outcome))
     return outcomes
 
 
@@ -175,11 +223,16 @@ def _remove_parts(paths: Sequence[Payload]) -> None:
             logger.debug("temporary folder left: %s", exc)
 
 
-def _child(job: Job, payload: Payload, write_end: int) -> None:  # pragma: no cover
+def _child(  # pragma: no cover - the child's lines are not traced
+    jobs: list[Job], paths: list[Payload], queue: _JobQueue, write_end: int
+) -> None:
     code = 0
     try:
         try:
-            result: object = job(payload, None)
+            done: dict[int, Part] = {}
+            while (k := queue.take()) is not None:
+                done[k] = jobs[k](paths[k], None)
+            result: object = done
         except Exception as exc:  # reported to the parent, which retries
             result = f"{type(exc).__name__}: {exc}"
         with os.fdopen(write_end, "wb") as pipe:
