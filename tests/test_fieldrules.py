@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pinupload.core import times
@@ -71,7 +71,11 @@ def test_phone_shortcut(raw: str, country: str) -> None:
     st.one_of(
         _padded(st.text(alphabet="0123456789.,$€ EURusd-", max_size=14)),
         st.floats(allow_nan=True, allow_infinity=True),
+        # Amounts as workbooks hold them, some with binary noise (0.1 + 0.2).
+        st.floats(0, 10**7).map(lambda x: round(x, 2)),
+        st.floats(0, 10**4).map(lambda x: round(x, 2) + 1e-13),
         st.integers(-(10**17), 10**17),
+        st.text(alphabet="\u0660\u0661\u0662.5\u00b2", max_size=8),  # other digits
         st.booleans(),
     )
 )
@@ -133,3 +137,37 @@ def test_shortcuts_take_the_common_cells() -> None:
     for name, rule in RULES.items():
         for blank in (None, "", "  ", "\u00a0"):
             assert rule.fast is None or rule.fast(blank, "us") is None, (name, blank)
+
+
+# The days the zones below change their clocks in 2026.
+CLOCK_CHANGES = [
+    dt.date(2026, m, d)
+    for m, d in ((3, 8), (11, 1), (3, 29), (10, 25), (4, 5), (10, 4))
+]
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        st.datetimes(dt.datetime(1980, 1, 1), dt.datetime(2100, 1, 1)),
+        st.builds(
+            dt.datetime.combine,
+            st.sampled_from(CLOCK_CHANGES),
+            st.times(),
+        ),
+    ),
+    st.sampled_from(
+        ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "UTC", None]
+    ),
+)
+# Lord Howe Island moves its clocks by half an hour: 02:00-02:30 is skipped.
+@example(dt.datetime(2026, 10, 4, 2, 45), "Australia/Lord_Howe")
+def test_the_hourly_clock_agrees_with_the_zone(moment: dt.datetime, zone: str) -> None:
+    # Cells never say which of a repeated hour they mean: the first is taken.
+    moment = moment.replace(fold=0)
+    tz = zoneinfo.ZoneInfo(zone) if zone else None
+    clock = times.UnixClock(tz)
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    # The hour's start first, then the moment: the second answer is the cache's.
+    assert clock.unix(start) == times.to_unix(start, tz)
+    assert clock.unix(moment) == times.to_unix(moment, tz)

@@ -92,16 +92,26 @@ def _fast_value(raw: object, country: str) -> tuple[str, None] | None:
     kind = type(raw)
     if kind is str:
         text = raw.strip()  # type: ignore[attr-defined]
-    elif kind is float or kind is int:
-        text = format(raw, ".15g")
+    elif kind is float:
+        # The shortest repr, unless binary noise (85.51000000000001) made it
+        # longer than the 15 digits the general path rounds to.
+        text = repr(raw)
+        if len(text) > 16:
+            text = format(raw, ".15g")
+    elif kind is int:
+        text = str(raw)
     else:
         return None
-    if money.PLAIN.fullmatch(text):
-        # Most amounts are written plainly already: "186.02", not "0186.020".
-        if (text[-1] == "0" and "." in text) or (text[0] == "0" and text[1:2] != "."):
-            text = money.trimmed(text)
-        return (text, None)
-    return None
+    # money.PLAIN without the regular expression: digits, maybe a dot and more.
+    whole, dot, fraction = text.partition(".")
+    if not (0 < len(whole) <= 15 and whole.isdecimal()):
+        return None
+    if dot and not (0 < len(fraction) <= 15 and fraction.isdecimal()):
+        return None
+    # Most amounts are written plainly already: "186.02", not "0186.020".
+    if (text[-1] == "0" and dot) or (text[0] == "0" and len(whole) > 1):
+        text = money.trimmed(text)
+    return (text, None)
 
 
 _PLAIN_IDS = re.compile(r"[^,;|\s]+(?:,[^,;|\s]+)*")

@@ -207,33 +207,39 @@ def to_unix(moment: dt.datetime, tz: dt.tzinfo | None) -> int:
     return int(moment.timestamp())
 
 
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
-def _naive_seconds(moment: dt.datetime) -> int:
-    days = moment.toordinal() - _EPOCH_ORDINAL
-    return days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 
 
 class UnixClock:
     """Unix seconds of times in one zone, the zone's offset looked up once an hour.
 
     Zones change their offset on the hour, so one lookup per distinct hour gives
-    the same answers as asking the zone for every time, at a fraction of the cost.
+    the same answers as asking the zone for every time, at a fraction of the
+    cost. An hour that holds two offsets (Lord Howe Island moves its clocks by
+    half an hour) is asked about every time.
     """
 
     def __init__(self, tz: dt.tzinfo | None) -> None:
         self._tz = tz
-        self._offsets: dict[tuple[int, int, int, int], int] = {}
+        self._offsets: dict[int, int] = {}  # by hours since 1970, wall clock
+        self._mixed: set[int] = set()
 
     def unix(self, moment: dt.datetime) -> int:
         """Return Unix seconds; naive times are in this clock's zone."""
         if moment.tzinfo is not None:
             return int(moment.timestamp())
-        key = (moment.year, moment.month, moment.day, moment.hour)
-        offset = self._offsets.get(key)
+        since = moment - _NAIVE_EPOCH
+        seconds = since.days * 86400 + since.seconds
+        hour = seconds // 3600
+        offset = self._offsets.get(hour)
         if offset is None:
+            if hour in self._mixed:
+                return to_unix(moment, self._tz)
             start = moment.replace(minute=0, second=0, microsecond=0)
-            offset = to_unix(start, self._tz) - _naive_seconds(start)
-            self._offsets[key] = offset
-        return _naive_seconds(moment) + offset
+            offset = to_unix(start, self._tz) - hour * 3600
+            end = start.replace(minute=59, second=59)
+            if to_unix(end, self._tz) - hour * 3600 - 3599 != offset:
+                self._mixed.add(hour)
+                return to_unix(moment, self._tz)
+            self._offsets[hour] = offset
+        return seconds + offset
