@@ -52,7 +52,8 @@ class _Column:
     # by the row's country where the rule depends on it); None for columns of
     # mostly distinct values, where caching gains nothing.
     clean: dict[Any, Any] | None
-    noted: dict[Any, Outcome] = field(default_factory=dict)  # cells with a message
+    # What cells with a message gave, told again on every row they are in.
+    noted: dict[Any, Outcome] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,13 +254,14 @@ class Converter:
     ) -> bool:
         """Take one cell the shortcuts did not answer; return whether the row fails."""
         rule = column.rule
-        key = (raw, country) if rule.needs_country else raw
-        outcome = column.noted.get(key)
-        if outcome is None:
+        if column.clean is None:  # mostly distinct values: nothing to remember
             outcome = evaluate(rule, raw, country)
+        else:
+            key = (raw, country) if rule.needs_country else raw
+            outcome = column.noted.get(key) or evaluate(rule, raw, country)
             if outcome[2]:
                 _remember(column.noted, key, outcome)
-            elif column.clean is not None and outcome[0] is not None:
+            elif outcome[0] is not None:
                 _remember(column.clean, key, outcome[0])
         value, _normalized, message, severity = outcome
         if value is not None:
