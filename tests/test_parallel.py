@@ -304,3 +304,34 @@ def test_the_stray_quote_scan_judges_every_quote_across_buffers(
         finally:
             csvfile._CHUNK = saved
     assert found == _stray_by_hand(data, delimiter)
+
+
+def test_a_sale_in_two_pieces_written_here_reaches_the_payload_once(
+    tmp_path: Path,
+) -> None:
+    """This process writes the pieces it takes straight into the payload."""
+    from pinupload.core.check import resolve_mapping
+    from pinupload.core.convert import Converter
+    from pinupload.core.reader import Sheet
+    from pinupload.core.scan import copy_payload, find_repeats
+
+    rows = [tuple(r) for r in sales_rows(400)]
+    rows.append(rows[5])  # in the last piece, repeating one of the first
+    path = write_csv(tmp_path / "r.csv", rows)
+    sheet = Sheet(path)
+    mapping = resolve_mapping(sheet.headers, Options())
+    converter = Converter(sheet.headers, mapping, Options())
+    jobs = [job for job, _ in parallel.jobs_for(sheet, converter, 4)]
+    assert len(jobs) == 4
+    out = io.BytesIO()
+    # One process: every piece is taken here, in order, into the payload.
+    parts = parallel.run_forked(jobs, out, None, workers=1)
+    assert all(p.payload is None for p in parts)
+    repeated = find_repeats(parts, mapping)
+    copy_payload(parts, out, repeated)
+    events = [
+        e for line in out.getvalue().splitlines() for e in orjson.loads(line)["data"]
+    ]
+    ids = [e["event_id"] for e in events]
+    assert len(ids) == len(set(ids)) == 400
+    assert repeated and sum(p.ids.count(None) for p in parts) == 1

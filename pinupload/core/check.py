@@ -21,6 +21,7 @@ from pinupload.core.fields import FIELD_NAMES, auto_map, header_key
 from pinupload.core.model import OptionError, Options, Problem, Table
 from pinupload.core.parallel import (
     TEXT_PIECES_PER_WORKER,
+    Direct,
     jobs_for,
     remove_folder,
     run_forked,
@@ -346,7 +347,7 @@ def _scan_sheet(
         else:
             return _renumber(parts, [relative for _, relative in jobs])
     job = jobs_for(sheet, converter, 1)[0][0]
-    return [job(payload, progress)]
+    return [job(Direct(payload) if payload is not None else None, progress)]
 
 
 def _renumber(parts: list[Part], relative: list[bool]) -> list[Part]:

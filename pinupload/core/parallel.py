@@ -9,13 +9,16 @@ records from a byte range that starts on a record boundary.
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -33,9 +36,22 @@ TEXT_PIECES_PER_WORKER = 4
 _MAX_WORKERS = 4
 _TEXT_BYTES_PER_ROW = 120  # a rough size, only to decide whether to split at all
 
+
+@dataclass
+class Direct:
+    """The payload itself, for jobs that run in file order from the first one.
+
+    `written` holds the ids their events already put there, so a sale in two
+    of them is written once.
+    """
+
+    out: IO[bytes]
+    written: set[str] = field(default_factory=set)
+
+
 # A job writes its events to a file of its own (a worker's part, copied in
-# order later) or straight into the payload (the first part), or nowhere.
-Payload = Path | IO[bytes] | None
+# order later), or straight into the payload, or nowhere.
+Payload = Path | Direct | None
 Job = Callable[[Payload, Progress | None], Part]
 
 
@@ -83,8 +99,10 @@ def _job(
             with payload.open("wb") as out:
                 part = scan(converter, rows(data), out, progress)
             part.payload = payload
+        elif isinstance(payload, Direct):
+            part = scan(converter, rows(data), payload.out, progress, payload.written)
         else:
-            part = scan(converter, rows(data), payload, progress)
+            part = scan(converter, rows(data), None, progress)
         part.empty, part.totals_row = data.empty, data.totals_row
         part.last_number = data.last_number
         part.evidence = converter.evidence
@@ -121,17 +139,19 @@ def run_forked(
 ) -> list[Part]:
     """Run the jobs here and in forked children; return their parts in order.
 
-    `workers` processes (default: one per job) take the jobs: this one takes
-    job 0, which writes its events straight into `payload`, and every process
-    then takes the next job nobody has taken yet, so one slowed down (a busy
-    core on a shared machine) takes fewer. Other jobs write to part files in a
-    temporary folder, for copy_payload to append.
+    `workers` processes (default: one per job) share the jobs, each taking
+    another as soon as it is free, so one slowed down (a busy core on a
+    shared machine) does fewer. This process takes them in order from the
+    first, writing their events straight into `payload`; the children take
+    them from the last, into part files in a temporary folder that
+    copy_payload appends.
     """
     count = len(jobs) if workers is None else min(workers, len(jobs))
+    direct = Direct(payload) if payload is not None else None
     paths: list[Payload] = [None] * len(jobs)
     if payload is not None:
         folder = Path(tempfile.mkdtemp(prefix="pinupload-"))
-        paths = [payload] + [folder / f"part{k}.jsonl" for k in range(1, len(jobs))]
+        paths = [direct] + [folder / f"part{k}.jsonl" for k in range(1, len(jobs))]
     queue = _JobQueue(len(jobs))
     children: list[tuple[int, int]] = []
     sys.stdout.flush()
@@ -145,9 +165,9 @@ def run_forked(
         os.close(write_end)
         children.append((pid, read_end))
     try:
-        parts = {0: jobs[0](paths[0], progress)}
-        while (k := queue.take()) is not None:
-            parts[k] = jobs[k](paths[k], None)
+        parts = {0: jobs[0](direct, progress)}
+        while (k := queue.take(first=True)) is not None:
+            parts[k] = jobs[k](direct, None)
     except BaseException:
         # This part failed (a damaged file, a stop): the others are not needed.
         for pid, _read_end in children:
@@ -171,30 +191,42 @@ def run_forked(
 
 
 class _JobQueue:
-    """The numbers of jobs 1..count-1 in a pipe, taken one by one by any process.
+    """Jobs 1..count-1, taken from the first by one process, from the last by others.
 
-    A read of one byte from a pipe is atomic, so each number goes to exactly
-    one of the processes that share it.
+    The two ends live in memory shared with the forked children, and a POSIX
+    lock on a temporary file (one a process, let go if its holder dies) makes
+    each take whole, so every job goes to exactly one process.
     """
 
     def __init__(self, count: int) -> None:
-        if count > 256:
-            raise ValueError("at most 256 jobs")
-        self._read, write = os.pipe()
-        os.write(write, bytes(range(1, count)))
-        os.close(write)
-        os.set_blocking(self._read, False)
+        self._ends = mmap.mmap(-1, _ENDS.size)
+        _ENDS.pack_into(self._ends, 0, 1, count)
+        self._lock = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
 
-    def take(self) -> int | None:
-        """Return the next job nobody has taken, or None when all are."""
+    def take(self, first: bool = False) -> int | None:
+        """Return the first (or last) job nobody has taken, or None when all are."""
+        import fcntl  # POSIX only, as fork is
+
+        fd = self._lock.fileno()
+        fcntl.lockf(fd, fcntl.LOCK_EX)
         try:
-            got = os.read(self._read, 1)
-        except BlockingIOError:
-            return None
-        return got[0] if got else None
+            low, high = _ENDS.unpack_from(self._ends, 0)
+            if low >= high:
+                return None
+            if first:
+                _ENDS.pack_into(self._ends, 0, low + 1, high)
+                return int(low)
+            _ENDS.pack_into(self._ends, 0, low, high - 1)
+            return int(high - 1)
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        os.close(self._read)
+        self._lock.close()
+        self._ends.close()
+
+
+_ENDS = struct.Struct("qq")
 
 
 def _reap(children: list[tuple[int, int]]) -> list[dict[int, Part] | str]:

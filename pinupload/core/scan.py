@@ -62,13 +62,17 @@ def scan(
     rows: Iterable[tuple[int, Sequence[object]]],
     payload: IO[bytes] | None = None,
     progress: Progress | None = None,
+    written: set[str] | None = None,
 ) -> Part:
     """Convert numbered rows; write every valid event to `payload` in batches.
 
     A sale repeated within these rows is written once, at its first row.
+    `written` holds the ids already in `payload`, when runs before wrote there
+    too; they are not written again.
     """
     part = Part()
-    written: set[str] = set()
+    if written is None:
+        written = set()
     convert = converter.convert
     numbers, ids, orders, problems = part.numbers, part.ids, part.orders, part.problems
     # Each event is written out as it is made and its objects freed at once:
