@@ -297,6 +297,7 @@ def test_the_stray_quote_scan_judges_every_quote_across_buffers(
         path.write_bytes(data)
         handle = csvfile.CsvFile.__new__(csvfile.CsvFile)
         handle.path, handle.delimiter = path, delimiter.decode()
+        handle._quote_index = None
         saved = csvfile._CHUNK
         csvfile._CHUNK = chunk
         try:
@@ -335,3 +336,53 @@ def test_a_sale_in_two_pieces_written_here_reaches_the_payload_once(
     ids = [e["event_id"] for e in events]
     assert len(ids) == len(set(ids)) == 400
     assert repeated and sum(p.ids.count(None) for p in parts) == 1
+
+
+def _points_by_hand(data: bytes, count: int) -> list[int]:
+    """Each cut: the end of the first line read from the target on, once the
+    quote marks before it are even."""
+    points = [0]
+    for k in range(1, count):
+        position = max(len(data) * k // count, points[-1])
+        while True:
+            if position >= len(data):
+                return points
+            end = data.find(b"\n", position)
+            position = len(data) if end < 0 else end + 1
+            if data[:position].count(b'"') % 2 == 0:
+                break
+        points.append(position)
+    return points
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="ab ", max_size=6),
+            st.text(alphabet='ab\n"', max_size=12).map(
+                lambda t: '"' + t.replace('"', '""') + '"'
+            ),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(2, 6),
+    st.integers(1, 9),
+)
+def test_split_points_cut_between_records_across_buffers(
+    records: list[tuple[str, str]], count: int, chunk: int
+) -> None:
+    from pinupload.core import csvfile
+
+    data = ("a,b\n" + "".join(f"{x},{y}\n" for x, y in records)).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.csv"
+        path.write_bytes(data)
+        saved = csvfile._CHUNK
+        csvfile._CHUNK = chunk
+        try:
+            points = csvfile.CsvFile(path).split_points(count)
+        finally:
+            csvfile._CHUNK = saved
+    assert points == _points_by_hand(data, count)

@@ -78,6 +78,7 @@ class CsvFile:
             sample = handle.read(_SAMPLE)
         preferred = "\t" if path.suffix.lower() == ".tsv" else None
         self.delimiter = detect_delimiter(sample, preferred)
+        self._quote_index: tuple[bool, int, list[int]] | None = None
 
     def _open(self) -> io.TextIOWrapper:
         return self.path.open("r", encoding=self.encoding, newline="")
@@ -94,6 +95,16 @@ class CsvFile:
         followed by text are either a field's opening quote, right after a
         delimiter or a line break, or a stray one.
         """
+        return self._quotes()[0]
+
+    def _quotes(self) -> tuple[bool, int, list[int]]:
+        """Return (a stray quote found, buffer size, quotes before each buffer).
+
+        One pass over the file serves has_stray_quotes and split_points:
+        item k of the list counts the quote marks in the first k buffers.
+        """
+        if self._quote_index is not None:
+            return self._quote_index
         d = re.escape(self.delimiter.encode())
         edges = d + rb'"\r\n'  # what may stand before and after a field
         # The whole test in one pattern, so the scan stays in C: a quote (looked
@@ -101,17 +112,21 @@ class CsvFile:
         # it and no field end after it. Three times faster than testing each
         # quote in Python on a file of quoted product lists.
         stray = re.compile(rb'"(?<=[^' + edges + rb']")(?![' + edges + rb"])")
+        size, counts = _CHUNK, [0]
         with self.path.open("rb") as handle:
             # Each buffer starts with the previous one's last two bytes: the last
             # byte is only judged once the byte after it has been read.
             tail = b"\n"
-            while chunk := handle.read(_CHUNK):
+            while chunk := handle.read(size):
                 data = tail + chunk
                 found = stray.search(data, 1)
                 if found is not None and found.start() < len(data) - 1:
-                    return True
+                    self._quote_index = (True, size, [])
+                    return self._quote_index
+                counts.append(counts[-1] + chunk.count(b'"'))
                 tail = data[-2:]
-        return False
+        self._quote_index = (False, size, counts)
+        return self._quote_index
 
     @property
     def splittable(self) -> bool:
@@ -124,15 +139,16 @@ class CsvFile:
         An offset is right after a newline with an even number of quote marks
         before it, so no quoted field (which may hold newlines) is cut.
         """
+        _stray, buffer, counts = self._quotes()
         size = self.path.stat().st_size
         points = [0]
-        quotes = 0
         with self.path.open("rb") as handle:
             for k in range(1, count):
-                target = size * k // count
-                quotes += _count_quotes(handle, points[-1], target)
-                handle.seek(target)
-                position = target
+                # A record longer than a piece may reach past the next target.
+                position = max(size * k // count, points[-1])
+                whole = min(position // buffer, len(counts) - 1)
+                quotes = counts[whole] + _count_quotes(handle, whole * buffer, position)
+                handle.seek(position)
                 while True:
                     line = handle.readline()
                     if not line:
