@@ -84,7 +84,9 @@ def render_text(result: CheckResult) -> str:
     table = result.table
     sheet = f', sheet "{table.sheet}"' if table.sheet else ""
     lines = [f"{table.path.name}{sheet}"]
-    counts = f"{result.valid} ready to send, {result.invalid} with errors"
+    valid = result.valid  # counted once: a million rows take 20 ms a count
+    invalid = result.rows - valid
+    counts = f"{valid} ready to send, {invalid} with errors"
     lines.append(f"{result.rows} rows: {counts}")
     used = ", ".join(f'{f} <- "{h}"' for f, h in result.mapping.items())
     lines.append(f"Columns used: {used}")
@@ -102,6 +104,6 @@ def render_text(result: CheckResult) -> str:
         lines.extend(f"  {m}" for m in messages[:_SHOWN_PER_GROUP])
         if len(messages) > _SHOWN_PER_GROUP:
             lines.append(f"  ... and {len(messages) - _SHOWN_PER_GROUP} more")
-    if result.invalid == 0:
+    if invalid == 0:
         lines.append("\nEvery row is ready to send.")
     return "\n".join(lines)
