@@ -211,3 +211,13 @@ def test_a_workbook_changed_after_opening_ahead_is_opened_again(
     workbook.open_ahead(broken)
     with pytest.raises(SpreadsheetError, match="damaged"):
         open_book(broken, None)
+
+
+def test_books_nobody_took_are_waited_for_and_dropped_before_a_fork(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [SALES_HEADER, *sales_rows(5)])
+    workbook.open_ahead(path)
+    opening = workbook._openings[path]
+    workbook.finish_openings()
+    assert workbook._openings == {} and not opening.is_alive()

@@ -25,6 +25,7 @@ from typing import IO
 from pinupload.core.convert import Converter
 from pinupload.core.reader import DataScan, Sheet
 from pinupload.core.scan import Part, Progress, scan
+from pinupload.core.workbook import finish_openings
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ def run_forked(
         paths = [direct] + [folder / f"part{k}.jsonl" for k in range(1, len(jobs))]
     queue = _JobQueue(len(jobs))
     children: list[tuple[int, int]] = []
+    finish_openings()
     sys.stdout.flush()
     sys.stderr.flush()
     for _ in range(1, count):

@@ -94,6 +94,15 @@ def open_ahead(path: Path) -> None:
     opening.start()
 
 
+def finish_openings() -> None:
+    """Wait for every workbook still being opened ahead, and drop it.
+
+    A fork must copy no thread of ours; a book nobody took is not needed.
+    """
+    while _openings:
+        _openings.popitem()[1].join()
+
+
 def _opened_ahead(path: Path) -> Any:
     """Return the book open_ahead opened for `path`, or None."""
     opening = _openings.pop(path, None)
