@@ -88,9 +88,25 @@ def test_a_failure_inside_the_row_function_shows_its_source() -> None:
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    converter._assemble = broken  # type: ignore[method-assign]
+    converter._general = broken  # type: ignore[method-assign]
     converter.convert = converter._compile()
     with pytest.raises(RuntimeError) as failure:
-        converter.convert(2, _rows()[0])
+        converter.convert(2, _rows()[-3])  # its email takes the general path
     text = "".join(traceback.format_exception(failure.value))
-    assert "row converter" in text and "return assemble(" in text
+    assert "row converter" in text and "if general(column_" in text
+
+
+def test_times_at_the_edges_of_the_week_and_of_now() -> None:
+    from pinupload.core.convert import FUTURE_SLACK_SECONDS, OLD_AFTER_SECONDS
+
+    converter = Converter(["Email", "When"], {"email": "Email", "event_time": "When"},
+                          Options(timezone="UTC"), now=NOW)  # fmt: skip
+    old, soon = int(NOW) - OLD_AFTER_SECONDS, int(NOW) + FUTURE_SLACK_SECONDS
+    expected = {old - 1: "warning", old: None, old + 1: None,
+                soon - 1: None, soon: None, soon + 1: "error"}  # fmt: skip
+    for when, severity in expected.items():
+        moment = dt.datetime.fromtimestamp(when, dt.UTC).replace(tzinfo=None)
+        event, problems = converter.convert(2, ("a@b.com", moment))
+        assert [p.severity for p in problems] == ([severity] if severity else []), when
+        assert (event is None) == (severity == "error")
+        assert event is None or event["event_time"] == when
