@@ -7,6 +7,7 @@ same event for the same row at any time.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import linecache
 from collections.abc import Callable, Sequence
@@ -24,8 +25,9 @@ from pinupload.core.fieldrules import (
     unknown_event_name,
 )
 from pinupload.core.model import ERROR, WARNING, OptionError, Options, Problem
-from pinupload.core.normalize import country_code, sha256_hex
+from pinupload.core.normalize import country_code
 
+_sha256 = hashlib.sha256
 OLD_AFTER_SECONDS = 7 * 24 * 3600
 FUTURE_SLACK_SECONDS = 300  # clocks of tills and computers disagree a little
 _CACHE_LIMIT = 50_000
@@ -78,7 +80,8 @@ def event_id_for(order_id: str | None, identity: str, when: int, value: str) -> 
         basis = "order\x1f" + order_id
     else:
         basis = f"sale\x1f{identity}\x1f{when}\x1f{value}"
-    return "pu1_" + sha256_hex(basis)[:32]
+    # sha256_hex without its call: this runs for every row (0.2 us of ~8).
+    return "pu1_" + _sha256(basis.encode()).hexdigest()[:32]
 
 
 class Converter:
