@@ -34,10 +34,10 @@ MIN_ROWS_PER_WORKER = 25_000
 # a core slowed by its neighbours on a shared machine then does less.
 # TODO: workbook pieces can't be: each would pass over every row before its
 # own, so a workbook's two halves are fixed when the workers start, and when
-# one core runs a third slower (seen here for seconds at a time) the check
-# waits for it: 100,000 rows then take 1.5-1.65x calamine's bare read instead
-# of 1.3-1.45x. Streaming from a row without parsing the ones before it would
-# need the library to index the sheet's XML.
+# one core runs a third slower (a shared virtual machine's, for minutes at a
+# time) the check waits for it: 100,000 rows then take 1.4-1.65x calamine's
+# bare read instead of 1.3-1.4x. Streaming from a row without parsing the ones
+# before it would need the library to index the sheet's XML.
 TEXT_PIECES_PER_WORKER = 4
 _MAX_WORKERS = 4
 _TEXT_BYTES_PER_ROW = 120  # a rough size, only to decide whether to split at all
