@@ -110,3 +110,22 @@ def test_times_at_the_edges_of_the_week_and_of_now() -> None:
         assert [p.severity for p in problems] == ([severity] if severity else []), when
         assert (event is None) == (severity == "error")
         assert event is None or event["event_time"] == when
+
+
+def test_converters_of_one_mapping_share_their_compiled_source() -> None:
+    import linecache
+
+    first = Converter(HEADERS, MAPPING, Options(), now=NOW)
+    names = {k for k in linecache.cache if "row converter" in k}
+    for _ in range(20):
+        Converter(HEADERS, MAPPING, Options(), now=NOW)
+    assert {k for k in linecache.cache if "row converter" in k} == names
+    other = Converter(HEADERS, {"email": "Email", "event_time": "When"}, Options())
+    assert first.convert.__code__.co_filename in linecache.cache
+    assert other.convert.__code__.co_filename != first.convert.__code__.co_filename
+    # A cleared linecache gets the source back with the next converter.
+    linecache.clearcache()
+    again = Converter(HEADERS, MAPPING, Options(), now=NOW)
+    assert linecache.getline(again.convert.__code__.co_filename, 1).startswith(
+        "def convert(row, cells):"
+    )

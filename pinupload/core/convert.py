@@ -7,11 +7,12 @@ same event for the same row at any time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import itertools
 import linecache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any
 
 from pinupload.core import money, times
@@ -146,8 +147,6 @@ class Converter:
                 column.clean = None
 
     # -- one row ---------------------------------------------------------------
-    _serial = itertools.count(1)
-
     def _compile(self) -> RowFunction:
         """Return the row function of this mapping, written out column by column.
 
@@ -221,14 +220,15 @@ class Converter:
             "    return assemble(user_data, custom, event, when), problems",
         ]
         source = "\n".join(lines) + "\n"
-        filename = f"<pinupload row converter {next(self._serial)}>"
-        linecache.cache[filename] = (
+        code = _compiled(source)
+        # Again each time, in case linecache was cleared since.
+        linecache.cache[code.co_filename] = (
             len(source),
             None,
             source.splitlines(True),
-            filename,
+            code.co_filename,
         )
-        exec(compile(source, filename, "exec"), names)
+        exec(code, names)
         return names["convert"]
 
     def _identity_tests(self) -> list[str]:
@@ -403,6 +403,21 @@ class Converter:
                 )
             )  # fmt: skip
         return out
+
+
+@functools.lru_cache(maxsize=128)
+def _compiled(source: str) -> CodeType:
+    """Return the code of a row function's source, compiled once.
+
+    Its name comes from the source's digest, so converters of the same mapping
+    share one entry in linecache instead of adding one each (a window makes a
+    converter at every change of the mapping).
+    """
+    return compile(source, _source_name(source), "exec")
+
+
+def _source_name(source: str) -> str:
+    return f"<pinupload row converter {_sha256(source.encode()).hexdigest()[:12]}>"
 
 
 def _remember(cache: dict[Any, Any], key: object, value: object) -> None:
