@@ -171,3 +171,20 @@ def test_the_hourly_clock_agrees_with_the_zone(moment: dt.datetime, zone: str) -
     # The hour's start first, then the moment: the second answer is the cache's.
     assert clock.unix(start) == times.to_unix(start, tz)
     assert clock.unix(moment) == times.to_unix(moment, tz)
+
+
+def test_the_sale_time_shortcut_knows_lord_howes_half_hour() -> None:
+    """Its clock skips 02:00-02:30 on 4 October 2026: 02:45 is 30 minutes in."""
+    rules = rules_for(
+        {},
+        zoneinfo.ZoneInfo("Australia/Lord_Howe"),
+        {"event_time": times.OrderEvidence(), "date_of_birth": times.OrderEvidence()},
+    )
+    rule = rules["event_time"]
+    assert rule.fast is not None
+    for text in ("2026-10-04 02:00:00", "2026-10-04 02:45:00", "2026-10-04 03:10:00"):
+        assert rule.fast(text, "us") == evaluate(rule, text, "us")[0], text
+        assert (
+            rule.fast(dt.datetime.fromisoformat(text), "us")
+            == (evaluate(rule, text, "us")[0])
+        ), text

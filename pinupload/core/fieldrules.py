@@ -171,20 +171,15 @@ def _event_time(
         except (OverflowError, OSError, ValueError):
             raise times.unreadable(value) from None
 
-    hours: dict[str, int] = {}  # "2026-11-30 14" -> Unix seconds of 14:00
-
     def fast(raw: object, country: str) -> int | None:
-        # "2026-11-30 14:05:09" from text files, date-time cells from workbooks.
+        # "2026-11-30 14:05:09" from text files, date-time cells from workbooks;
+        # the clock looks each hour's offset up once.
         try:
             if type(raw) is str and len(raw) == 19 and raw[10] in " T":
                 moment = parse_iso(raw)
                 if moment.tzinfo is not None:
                     return None
-                hour = raw[:13]
-                start = hours.get(hour)
-                if start is None:
-                    start = hours[hour] = unix(moment.replace(minute=0, second=0))
-                return start + moment.minute * 60 + moment.second
+                return unix(moment)
             if type(raw) is datetime:
                 return unix(raw)
         except (OverflowError, OSError, ValueError):
