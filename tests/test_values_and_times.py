@@ -118,3 +118,19 @@ def test_text_and_number_cells_give_the_same_value(number: Decimal) -> None:
     as_float, _ = money.parse_value(float(number))
     assert Decimal(as_text) == number
     assert as_text == as_float
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.", max_size=34),
+        st.text(alphabet="0123456789.\u0660\u0661\u00b2\u2155 -", max_size=20),
+        st.integers(0, 10**17).map(str),
+        st.floats(0, 10**16).map(repr),
+    )
+)
+def test_a_plain_amount_is_digits_a_dot_and_digits(text: str) -> None:
+    """The same as the pattern \\d{1,15}(\\.\\d{1,15})? for any text."""
+    import re
+
+    pattern = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
+    assert money.is_plain(text) == (pattern.fullmatch(text) is not None)

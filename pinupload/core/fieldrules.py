@@ -102,14 +102,10 @@ def _fast_value(raw: object, country: str) -> tuple[str, None] | None:
         text = str(raw)
     else:
         return None
-    # money.PLAIN without the regular expression: digits, maybe a dot and more.
-    whole, dot, fraction = text.partition(".")
-    if not (0 < len(whole) <= 15 and whole.isdecimal()):
-        return None
-    if dot and not (0 < len(fraction) <= 15 and fraction.isdecimal()):
+    if not money.is_plain(text):
         return None
     # Most amounts are written plainly already: "186.02", not "0186.020".
-    if (text[-1] == "0" and dot) or (text[0] == "0" and len(whole) > 1):
+    if (text[-1] == "0" and "." in text) or (text[0] == "0" and text[1:2] != "."):
         text = money.trimmed(text)
     return (text, None)
 

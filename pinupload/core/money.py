@@ -13,7 +13,6 @@ from pinupload.core.cells import CellError, cell_text, quote
 
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "$": "USD"}
 _CODE = re.compile(r"[A-Za-z]{3}")
-PLAIN = re.compile(r"\d{1,15}(?:\.\d{1,15})?")
 _GROUPING = str.maketrans("", "", " \u00a0\u202f'’_")
 
 
@@ -45,13 +44,13 @@ def parse_value(value: object) -> tuple[str, str | None]:
     if kind is float or kind is int:
         # 15 significant digits undo binary noise such as 85.51000000000001.
         text = format(value, ".15g")
-        if PLAIN.fullmatch(text):
+        if is_plain(text):
             return trimmed(text), None
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             raise _not_a_number(value)
         return _checked(Decimal(text), value), None
     text = cell_text(value).strip()
-    if PLAIN.fullmatch(text):
+    if is_plain(text):
         return trimmed(text), None
     found: str | None = None
     for symbol, code in _SYMBOLS.items():
@@ -66,6 +65,16 @@ def parse_value(value: object) -> tuple[str, str | None]:
     negative = text.startswith("(") and text.endswith(")")
     number = _to_decimal(text.strip("() ").translate(_GROUPING), value)
     return _checked(-number if negative else number, value), found
+
+
+def is_plain(text: str) -> bool:
+    """Return True for an amount written plainly: 1 to 15 digits, maybe a dot and
+    1 to 15 more ("186.02"). Digits are any the language counts as decimal.
+    """
+    whole, dot, fraction = text.partition(".")
+    if not (0 < len(whole) <= 15 and whole.isdecimal()):
+        return False
+    return not dot or (0 < len(fraction) <= 15 and fraction.isdecimal())
 
 
 def trimmed(text: str) -> str:
